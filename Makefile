@@ -1,0 +1,34 @@
+# Quick start: `make demo` builds the example paper; `make test` runs the suite.
+# Both create .venv and install what they need, system packages included.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+EXAMPLE := data/dorset-od-framework-2018.xlsx
+
+.PHONY: demo test lint system-deps venv clean
+
+# System libraries WeasyPrint and the tests need (Debian/Ubuntu names).
+system-deps:
+	@scripts/install-system-deps.sh
+
+$(BIN)/reportgen: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+venv: system-deps $(BIN)/reportgen
+
+demo: venv
+	$(BIN)/reportgen build $(EXAMPLE) -o output
+
+test: venv
+	$(BIN)/python -m pytest
+
+lint: venv
+	$(BIN)/ruff check reportgen tests scripts
+	$(BIN)/ruff format --check reportgen tests scripts
+
+clean:
+	rm -rf $(VENV) output/*.pdf output/*.html

@@ -1,0 +1,114 @@
+"""Figures computed from the model with pandas: rates, status counts, groupings.
+
+Nothing a reader sees as a number is typed by the author: percentages and counts
+come from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from reportgen.model import Action, Metric, Report
+from reportgen.schema import Status
+
+
+def percent(numerator: float, denominator: float) -> int:
+    """Whole percent, halves rounded up (34.5% -> 35%), as people expect in papers."""
+    return int(numerator * 100 / denominator + 0.5)
+
+
+def format_count(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def metrics_frame(metrics: list[Metric]) -> pd.DataFrame:
+    """One row per metric and period, with the rate and its display text."""
+    columns = ["metric", "period", "count", "population", "unit", "target", "source"]
+    frame = pd.DataFrame(
+        [[m.name, m.period, m.count, m.population, m.unit, m.target, m.source]
+         for m in metrics],
+        columns=columns,
+    )
+    frame["population"] = frame["population"].astype("float64")
+    frame["target"] = frame["target"].astype("float64")
+    rate = frame["count"] / frame["population"]
+    frame["rate"] = rate
+    frame["percent"] = pd.Series(
+        [None if pd.isna(r) else percent(c, p)
+         for r, c, p in zip(rate, frame["count"], frame["population"], strict=True)],
+        index=frame.index, dtype=object)
+    frame["target_met"] = [
+        None if pd.isna(t) or pd.isna(r) else bool(r >= t)
+        for r, t in zip(frame["rate"], frame["target"], strict=True)
+    ]
+    frame["figure"] = [_figure(row) for row in frame.itertuples()]
+    return frame
+
+
+def _figure(row) -> str:
+    """"111 (34% of staff)" with a population, "107 awards" without."""
+    count = format_count(row.count)
+    unit = row.unit if isinstance(row.unit, str) else ""
+    if pd.isna(row.population):
+        return f"{count} {unit}".strip()
+    of = f" of {unit}" if unit else ""
+    return f"{count} ({row.percent}%{of})"
+
+
+def latest_figures(frame: pd.DataFrame) -> dict[str, str]:
+    """Metric name (casefolded) -> display text of its last listed period."""
+    if frame.empty:
+        return {}
+    last = frame.groupby(frame["metric"].str.casefold(), sort=False).tail(1)
+    return dict(zip(last["metric"].str.casefold(), last["figure"], strict=True))
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    actions: list[Action]
+
+
+def themes(actions: list[Action]) -> list[Theme]:
+    """Actions grouped by theme, themes in the order they first appear."""
+    grouped: dict[str, list[Action]] = {}
+    for action in actions:
+        grouped.setdefault(action.theme, []).append(action)
+    return [Theme(name, items) for name, items in grouped.items()]
+
+
+def status_summary(actions: list[Action]) -> pd.DataFrame:
+    """Count of actions by theme and overall status, with a Total row and column."""
+    order = [s.value for s in Status]
+    frame = pd.DataFrame(
+        {"theme": [a.theme for a in actions], "status": [a.status.value for a in actions]}
+    )
+    themes_in_order = list(dict.fromkeys(frame["theme"]))
+    table = pd.crosstab(frame["theme"], pd.Categorical(frame["status"], categories=order),
+                        dropna=False)
+    table = table.reindex(index=themes_in_order, columns=order, fill_value=0)
+    table["Total"] = table.sum(axis=1)
+    table.loc["Total"] = table.sum(axis=0)
+    return table.astype(int)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What the templates need beyond the model itself."""
+
+    metrics: pd.DataFrame
+    figures: dict[str, str]
+    themes: list[Theme]
+    status_summary: pd.DataFrame | None
+
+
+def analyse(report: Report) -> Analysis:
+    metrics = metrics_frame(report.metrics)
+    return Analysis(
+        metrics=metrics,
+        figures=latest_figures(metrics),
+        themes=themes(report.actions),
+        status_summary=status_summary(report.actions) if report.actions else None,
+    )

@@ -1,0 +1,48 @@
+"""The small, safe markup allowed in narrative cells.
+
+``**bold**``, ``*italic*``, lines starting "- " (or Word's "•") as bullets, a blank
+line for a new unnumbered paragraph, and ``[[Metric name]]`` for a figure computed
+from the Metrics sheet. Raw HTML, links and images are not recognised: whatever a
+cell holds comes out as the text it is.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from functools import cache
+
+from markupsafe import Markup
+
+METRIC_REFERENCE = re.compile(r"\[\[([^\[\]\n]+)\]\]")
+_WORD_BULLET = re.compile(r"^[ \t]*[•·▪◦‣●][ \t]*", re.MULTILINE)
+
+
+@cache
+def _parser():
+    from markdown_it import MarkdownIt
+
+    # "zero" enables nothing but paragraphs and text; add only what papers use.
+    return MarkdownIt("zero", {"html": False, "linkify": False, "typographer": False}).enable(
+        ["emphasis", "list"]
+    )
+
+
+def render_markup(text: str, figures: Mapping[str, str] | None = None) -> Markup:
+    """Render a cell's markup to HTML, every character of the cell escaped.
+
+    ``figures`` maps casefolded metric names to their display text; references to
+    names not in it are left as typed (validation reports them first).
+    """
+    source = _WORD_BULLET.sub("- ", text.replace("\r\n", "\n"))
+    rendered = _parser().render(source)
+    if figures:
+
+        def figure(match: re.Match[str]) -> str:
+            name = html.unescape(match.group(1)).strip().casefold()
+            value = figures.get(name)
+            return html.escape(value) if value is not None else match.group(0)
+
+        rendered = METRIC_REFERENCE.sub(figure, rendered)
+    return Markup(rendered)

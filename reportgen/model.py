@@ -1,0 +1,121 @@
+"""The typed model of a board paper: what the templates and analysis work from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from reportgen.schema import STATUS_SEVERITY, Status
+
+
+@dataclass(frozen=True)
+class Paper:
+    """The cover-sheet fields."""
+
+    organisation: str
+    meeting: str
+    meeting_date: date
+    agenda_item: str
+    title: str
+    author: str
+    author_job_title: str
+    sponsor: str
+    purpose: str
+    recommendation: str
+    stakeholder_engagement: str | None = None
+    previous_committees: str | None = None
+    report_date: date | None = None
+    author_telephone: str | None = None
+    author_initials: str = ""
+    strategic_principles: tuple[str, ...] = ()
+    action_table_title: str = "Action progress"
+    metrics_table_title: str = "Metrics"
+
+
+@dataclass(frozen=True)
+class AssuranceMatter:
+    matter: str
+    considered: bool
+    action_required: bool
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    number: str  # "2.13"
+    text: str  # source markup, rendered by reportgen.markup
+    cell: str  # "Sections!E17", for messages
+    sub_heading: str | None = None  # starts at this paragraph
+    minor_heading: str | None = None
+
+
+@dataclass
+class Section:
+    number: int
+    heading: str
+    paragraphs: list[Paragraph] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Due:
+    """A due date, or a timescale in words when no single date applies."""
+
+    date: date | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class Milestone:
+    description: str | None
+    lead: str
+    due: Due
+    status: Status
+    note: str | None = None
+
+
+@dataclass
+class Action:
+    id: str
+    theme: str
+    title: str
+    milestones: list[Milestone] = field(default_factory=list)
+
+    @property
+    def status(self) -> Status:
+        """Complete only when every milestone is; otherwise the most worrying one."""
+        statuses = {m.status for m in self.milestones}
+        if statuses == {Status.COMPLETE}:
+            return Status.COMPLETE
+        return next(s for s in STATUS_SEVERITY if s in statuses)
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    period: str
+    count: float
+    population: float | None = None
+    unit: str | None = None
+    target: float | None = None  # a fraction, 0.4 for 40%
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Appendix:
+    number: str
+    title: str
+    file: Path | None = None
+    cell: str | None = None  # where the file was named, for messages
+
+
+@dataclass
+class Report:
+    """Everything one workbook says, validated."""
+
+    source: Path
+    paper: Paper
+    assurance: list[AssuranceMatter]
+    sections: list[Section]
+    actions: list[Action]
+    metrics: list[Metric]
+    appendices: list[Appendix]

@@ -1,0 +1,167 @@
+"""Render the model to HTML with Jinja.
+
+Templates are looked up in the user's folder first, then the built-in ones, so an
+organisation restyles papers without forking. A user template can extend a built-in
+one by its ``default:`` name and change a single block::
+
+    {% extends "default:paper.html" %}
+    {% block signoff %}...{% endblock %}
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from reportgen.analysis import Analysis, format_count
+from reportgen.errors import TemplateError
+from reportgen.markup import render_markup
+from reportgen.model import Report
+
+_PACKAGE = Path(__file__).resolve().parent
+#: Built-in templates: inside the package when installed, beside it in a checkout.
+BUILTIN_TEMPLATES = next(
+    (p for p in (_PACKAGE / "templates", _PACKAGE.parent / "templates") if p.is_dir()),
+    _PACKAGE.parent / "templates",
+)
+THEME_FILE = "theme.yaml"
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Organisation colours and logo, overridable by ``theme.yaml`` in a template folder."""
+
+    primary_colour: str = "#005EB8"  # NHS Blue
+    text_colour: str = "#231F20"
+    logo: str | None = None  # file name inside a template folder
+    logo_alt: str | None = None
+
+
+@dataclass(frozen=True)
+class AppendedPage:
+    """A page of an appended PDF: the template draws a frame for it, the PDF stage fills it."""
+
+    landscape: bool
+
+
+@dataclass(frozen=True)
+class AppendedDocument:
+    """An appended PDF: which appendix it is, its anchor in the HTML, its pages."""
+
+    number: str
+    title: str
+    anchor: str
+    pages: list[AppendedPage] = field(default_factory=list)
+    file: Path | None = None
+
+
+def template_dirs(user_dir: Path | None) -> list[Path]:
+    return ([user_dir] if user_dir else []) + [BUILTIN_TEMPLATES]
+
+
+def load_theme(user_dir: Path | None) -> Theme:
+    """Read ``theme.yaml`` from the user's template folder, checking every value."""
+    if user_dir is None or not (user_dir / THEME_FILE).is_file():
+        return Theme()
+    import yaml
+
+    path = user_dir / THEME_FILE
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise TemplateError(f"{path}: not valid YAML ({exc})") from exc
+    if not isinstance(data, dict):
+        raise TemplateError(f"{path}: expected 'key: value' lines")
+    known = Theme.__dataclass_fields__
+    problems = [f"{path}: unknown setting '{key}'; use one of {', '.join(known)}"
+                for key in data if key not in known]
+    for key in ("primary_colour", "text_colour"):
+        if key in data and not _COLOUR.fullmatch(str(data[key])):
+            problems.append(f"{path}: {key} must be a colour like #005EB8, not {data[key]!r}")
+    if "logo" in data and not (user_dir / str(data["logo"])).is_file():
+        problems.append(f"{path}: logo file {data['logo']!r} not found in {user_dir}")
+    if problems:
+        raise TemplateError("\n".join(problems))
+    return Theme(**{key: str(value) for key, value in data.items()})
+
+
+def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
+    if user_dir is not None and not user_dir.is_dir():
+        raise TemplateError(f"template folder {user_dir} does not exist")
+    builtin = jinja2.FileSystemLoader(BUILTIN_TEMPLATES)
+    loaders: list[jinja2.BaseLoader] = [jinja2.PrefixLoader({"default": builtin}, ":")]
+    if user_dir is not None:
+        loaders.append(jinja2.FileSystemLoader(user_dir))
+    loaders.append(builtin)
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=jinja2.select_autoescape(["html", "htm", "xml"], default=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        long_date=long_date,
+        short_date=short_date,
+        css_string=css_string,
+        count=format_count,
+    )
+    return env
+
+
+def long_date(value: date | None) -> str:
+    """14 November 2018, the form used in NHS papers."""
+    return "" if value is None else f"{value.day} {value:%B %Y}"
+
+
+def short_date(value: date | None) -> str:
+    return "" if value is None else f"{value:%d/%m/%Y}"
+
+
+def css_string(value: Any) -> Markup:
+    """Quote text for CSS ``content``: every character but letters, digits and
+    spaces escaped, so no cell text can end the string or the rule."""
+    escaped = "".join(
+        ch if ch.isascii() and (ch.isalnum() or ch == " ") else f"\\{ord(ch):06x}"
+        for ch in str(value)
+    )
+    return Markup(f'"{escaped}"')
+
+
+def render_paper(
+    report: Report,
+    analysis: Analysis,
+    *,
+    user_dir: Path | None = None,
+    appended: list[AppendedDocument] | None = None,
+    appended_margins_mm: tuple[float, float, float, float] = (0, 0, 0, 0),
+) -> str:
+    """HTML of the whole paper, ready for WeasyPrint."""
+    env = make_environment(user_dir)
+    figures = analysis.figures
+
+    def markup(text: str) -> Markup:
+        return render_markup(text, figures)
+
+    try:
+        template = env.get_template("paper.html")
+        return template.render(
+            report=report,
+            paper=report.paper,
+            analysis=analysis,
+            theme=load_theme(user_dir),
+            appended=appended or [],
+            appended_margins_mm=appended_margins_mm,
+            markup=markup,
+        )
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"{exc.filename}:{exc.lineno}: {exc.message}") from exc
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"template error: {exc}") from exc

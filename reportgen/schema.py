@@ -1,0 +1,192 @@
+"""The workbook contract: which sheets, columns and fields a paper workbook has.
+
+The reader, the validator and the documentation all use these definitions, so the
+format is described once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Status(Enum):
+    """Progress of an action milestone, in BRAG terms (configurable colours in CSS)."""
+
+    COMPLETE = "Complete"
+    ON_TRACK = "On track"
+    AT_RISK = "At risk"
+    OFF_TRACK = "Off track"
+    NOT_STARTED = "Not started"
+
+    @property
+    def css_class(self) -> str:
+        return "status-" + self.name.lower().replace("_", "-")
+
+    @classmethod
+    def parse(cls, text: str) -> Status | None:
+        """Match a status case- and space-insensitively ("on Track " -> ON_TRACK)."""
+        wanted = " ".join(text.split()).casefold()
+        for status in cls:
+            if status.value.casefold() == wanted:
+                return status
+        return None
+
+
+#: Order used when an action's milestones disagree: the first one found wins.
+STATUS_SEVERITY = (
+    Status.OFF_TRACK,
+    Status.AT_RISK,
+    Status.ON_TRACK,
+    Status.NOT_STARTED,
+    Status.COMPLETE,
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a table sheet."""
+
+    name: str
+    help: str
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TableSheet:
+    """A sheet holding a table: one header row, then one record per row."""
+
+    name: str
+    help: str
+    columns: tuple[Column, ...]
+    required: bool = True
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+@dataclass(frozen=True)
+class PaperField:
+    """A row of the Paper sheet (Field | Value)."""
+
+    name: str
+    help: str
+    required: bool = False
+    kind: str = "text"  # text | date | list
+    aliases: tuple[str, ...] = field(default=())
+
+
+PAPER_SHEET = "Paper"
+
+PAPER_FIELDS: tuple[PaperField, ...] = (
+    PaperField("Organisation", "Full name of the organisation.", True),
+    PaperField("Meeting", 'The meeting, e.g. "Governing Body Meeting".', True),
+    PaperField("Meeting date", "Date of the meeting.", True, "date"),
+    PaperField("Agenda item", 'The agenda item reference, e.g. "9" or "GB 18/09".', True,
+               aliases=("Item", "Agenda item reference")),
+    PaperField("Title", "Title of the paper.", True),
+    PaperField("Author", "Author's name.", True, aliases=("Author name",)),
+    PaperField("Author job title", "Author's job title.", True, aliases=("Author title",)),
+    PaperField("Sponsoring board member", 'Name and role, e.g. "T Goodson – Chief Officer".',
+               True, aliases=("Sponsor",)),
+    PaperField("Purpose of report", "Why the paper comes to the meeting.", True,
+               aliases=("Purpose",)),
+    PaperField("Recommendation", 'What the meeting is asked to do, e.g. "to note".', True),
+    PaperField("Stakeholder engagement", "Who has been engaged in the work."),
+    PaperField("Previous committees", "Previous Governing Body / committee(s) and dates.",
+               aliases=("Previous GB / committee(s) and dates",
+                        "Previous GB / Committee/s, Dates")),
+    PaperField("Date of report", "Date the author signed the report off.", False, "date",
+               aliases=("Report date",)),
+    PaperField("Author telephone", "Author's telephone number.",
+               aliases=("Telephone", "Telephone number")),
+    PaperField("Author initials", "Initials confirming the assurance summary.", True,
+               aliases=("Initials",)),
+    PaperField("Strategic principle", "A strategic principle the report links to; "
+               "one row each (or one per line).", False, "list",
+               aliases=("Strategic principles",)),
+    PaperField("Action table title", 'Heading of the action-progress table '
+               '(default "Action progress").'),
+    PaperField("Metrics table title", 'Heading of the metrics table (default "Metrics").'),
+)
+
+ASSURANCE = TableSheet(
+    "Assurance",
+    "The Monitoring and Assurance Summary: one row per matter.",
+    (
+        Column("Matter", "The matter considered, e.g. \"Budgetary Impact\".", True),
+        Column("Considered", "Yes if the implications were considered, else No.", True),
+        Column("Action required", '"Yes – detail in report" or "No".', True,
+               aliases=("Any action required?", "Action")),
+    ),
+)
+
+SECTIONS = TableSheet(
+    "Sections",
+    "The report's narrative: one row per numbered paragraph, in order.",
+    (
+        Column("Section", "Section number (1, 2, ...) on the first row of a section.", True),
+        Column("Heading", "Section heading, on the first row of a section.", True),
+        Column("Sub-heading", "A sub-heading starting at this paragraph (optional)."),
+        Column("Minor heading", "A minor heading, e.g. a theme, starting here (optional).",
+               aliases=("Theme heading",)),
+        Column("Paragraph", "Paragraph text. **bold**, lines starting \"- \" are bullets, a "
+               "blank line starts unnumbered text, [[Metric]] inserts a metric's figure.",
+               True, aliases=("Text",)),
+    ),
+)
+
+ACTIONS = TableSheet(
+    "Actions",
+    "The action tracker: one row per milestone. A row with an ID starts an action; "
+    "rows below it with a blank ID are further milestones of that action.",
+    (
+        Column("ID", "Action reference, e.g. G1, on the action's first row.", True,
+               aliases=("Ref", "Reference")),
+        Column("Theme", "Theme or programme the action belongs to.", True,
+               aliases=("Programme",)),
+        Column("Action", "What will be done.", True),
+        Column("Milestone", "A milestone of the action (optional)."),
+        Column("Lead", "Who leads this milestone.", True),
+        Column("Due", 'Due date, or a timescale such as "6 months – 3 years".', True,
+               aliases=("Due date", "Timescale")),
+        Column("Status", "One of: " + ", ".join(s.value for s in Status) + ".", True),
+        Column("Progress note", "Latest progress, in a sentence or two.",
+               aliases=("Progress", "Notes", "Update")),
+    ),
+    required=False,
+)
+
+METRICS = TableSheet(
+    "Metrics",
+    "Survey and workforce figures; percentages are computed, never typed.",
+    (
+        Column("Metric", "Name, also used to quote it in a paragraph as [[Name]].", True),
+        Column("Period", 'Period the figure covers, e.g. "Oct 2018".', True),
+        Column("Count", "How many (the numerator).", True, aliases=("Numerator",)),
+        Column("Population", "Out of how many (the denominator), if a rate.",
+               aliases=("Denominator",)),
+        Column("Unit", 'What is counted, e.g. "staff".'),
+        Column("Target", "Target rate, e.g. 40%, if any."),
+        Column("Source", "Where the figure comes from."),
+    ),
+    required=False,
+)
+
+APPENDICES = TableSheet(
+    "Appendices",
+    "Appendices listed at the end; a PDF named in File is appended to the paper.",
+    (
+        Column("Appendix", "Appendix number.", True, aliases=("Number", "No")),
+        Column("Title", "Appendix title.", True),
+        Column("File", "A PDF to append, relative to the workbook (optional).",
+               aliases=("PDF", "Path")),
+    ),
+    required=False,
+)
+
+TABLE_SHEETS: tuple[TableSheet, ...] = (ASSURANCE, SECTIONS, ACTIONS, METRICS, APPENDICES)
+
+YES_WORDS = {"yes", "y", "true", "✓", "✔", "x"}
+NO_WORDS = {"no", "n", "false", ""}

@@ -1,0 +1,434 @@
+"""Check a raw workbook and build the typed :class:`~reportgen.model.Report`.
+
+Every problem is collected with its cell, then raised together, so a user fixes
+the whole workbook in one pass.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from reportgen.errors import InputError, Problem
+from reportgen.markup import METRIC_REFERENCE
+from reportgen.model import (
+    Action,
+    Appendix,
+    AssuranceMatter,
+    Due,
+    Metric,
+    Milestone,
+    Paper,
+    Paragraph,
+    Report,
+    Section,
+)
+from reportgen.schema import (
+    ACTIONS,
+    APPENDICES,
+    ASSURANCE,
+    METRICS,
+    NO_WORDS,
+    PAPER_FIELDS,
+    PAPER_SHEET,
+    SECTIONS,
+    YES_WORDS,
+    Status,
+)
+from reportgen.workbook import RawWorkbook, Row, Table, read_workbook
+
+UK_DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d",
+                   "%d %b %Y", "%d %B %Y", "%d %b %y", "%d %B %y")
+
+
+def load_report(path: Path) -> Report:
+    """Read and validate a workbook; raise :class:`InputError` with every problem."""
+    raw = read_workbook(path)
+    return Validator(raw).report()
+
+
+def parse_date(value: Any) -> date | None:
+    """A cell's date: a real Excel date, or text in a UK form (14/11/2018, 14 Nov 2018)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        text = " ".join(value.replace(",", " ").split())
+        text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
+        for fmt in UK_DATE_FORMATS:
+            try:
+                return datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+    return None
+
+
+def as_text(value: Any) -> str | None:
+    """Cell value as text; whole numbers typed as numbers lose their ".0"."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+class Validator:
+    """Builds the model sheet by sheet, noting problems instead of stopping."""
+
+    def __init__(self, raw: RawWorkbook):
+        self.raw = raw
+        self.problems: list[Problem] = []
+
+    # -- helpers -------------------------------------------------------------------
+
+    def problem(self, sheet: str, cell: str, message: str, hint: str | None = None,
+                severity: str = "error") -> None:
+        self.problems.append(Problem(message, file=self.raw.path, sheet=sheet, cell=cell,
+                                     hint=hint, severity=severity))
+
+    def table(self, name: str) -> Table | None:
+        return self.raw.tables.get(name)
+
+    def required_text(self, table: Table, row: Row, column: str) -> str:
+        text = as_text(row.value(column))
+        if text is None:
+            self.problem(table.sheet, row.ref(column), f"'{column}' is empty",
+                         "fill it in or delete the row")
+            return ""
+        return text
+
+    # -- the report ----------------------------------------------------------------
+
+    def report(self) -> Report:
+        paper = self.paper()
+        metrics = self.metrics()
+        report = Report(
+            source=self.raw.path,
+            paper=paper,
+            assurance=self.assurance(),
+            sections=self.sections({m.name.casefold() for m in metrics}),
+            actions=self.actions(),
+            metrics=metrics,
+            appendices=self.appendices(),
+        )
+        errors = [p for p in self.problems if p.severity == "error"]
+        if errors:
+            raise InputError(self.problems, self.raw.path)
+        return report
+
+    def paper(self) -> Paper:
+        values: dict[str, Any] = {}
+        refs: dict[str, str] = {}
+        principles: list[str] = []
+        for entry in self.raw.paper:
+            if entry.field == "Strategic principle":
+                if entry.value is not None:
+                    principles += [line.lstrip("•-* ").strip()
+                                   for line in str(entry.value).splitlines() if line.strip()]
+                continue
+            if entry.field in values and values[entry.field] is not None:
+                self.problem(PAPER_SHEET, entry.ref, f"'{entry.field}' is given twice",
+                             "keep one row per field", "warning")
+                continue
+            values[entry.field] = entry.value
+            refs[entry.field] = entry.ref
+        for spec in PAPER_FIELDS:
+            value = values.get(spec.name)
+            ref = refs.get(spec.name, "A:B")
+            if spec.required and value is None:
+                where = ref if spec.name in refs else "A:B"
+                self.problem(PAPER_SHEET, where, f"'{spec.name}' is required",
+                             f"add a row '{spec.name}' with its value"
+                             if spec.name not in refs else "fill in its value")
+            elif spec.kind == "date" and value is not None:
+                parsed = parse_date(value)
+                if parsed is None:
+                    self.problem(PAPER_SHEET, ref, f'"{value}" is not a date',
+                                 "use a date such as 14/11/2018")
+                values[spec.name] = parsed
+            elif value is not None:
+                values[spec.name] = as_text(value)
+
+        def text(name: str, default: str = "") -> str:
+            return values.get(name) or default
+
+        return Paper(
+            organisation=text("Organisation"),
+            meeting=text("Meeting"),
+            meeting_date=values.get("Meeting date") or date.min,
+            agenda_item=text("Agenda item"),
+            title=text("Title"),
+            author=text("Author"),
+            author_job_title=text("Author job title"),
+            sponsor=text("Sponsoring board member"),
+            purpose=text("Purpose of report"),
+            recommendation=text("Recommendation"),
+            stakeholder_engagement=values.get("Stakeholder engagement"),
+            previous_committees=values.get("Previous committees"),
+            report_date=values.get("Date of report"),
+            author_telephone=values.get("Author telephone"),
+            author_initials=text("Author initials"),
+            strategic_principles=tuple(principles),
+            action_table_title=text("Action table title", "Action progress"),
+            metrics_table_title=text("Metrics table title", "Metrics"),
+        )
+
+    def yes_no(self, table: Table, row: Row, column: str) -> bool:
+        raw = as_text(row.value(column)) or ""
+        word = raw.split("–")[0].split("-")[0].split(",")[0].strip().casefold()
+        if word in YES_WORDS:
+            return True
+        if word in NO_WORDS:
+            return False
+        self.problem(table.sheet, row.ref(column), f'"{raw}" is not Yes or No',
+                     "use Yes or No")
+        return False
+
+    def assurance(self) -> list[AssuranceMatter]:
+        table = self.table(ASSURANCE.name)
+        if table is None:
+            return []
+        matters = []
+        for row in table.rows:
+            matter = self.required_text(table, row, "Matter")
+            matters.append(AssuranceMatter(
+                matter=matter,
+                considered=self.yes_no(table, row, "Considered"),
+                action_required=self.yes_no(table, row, "Action required"),
+            ))
+        if not matters:
+            self.problem(table.sheet, "A2", "no matters listed",
+                         "list the matters of the Monitoring and Assurance Summary")
+        return matters
+
+    def sections(self, metric_names: set[str]) -> list[Section]:
+        table = self.table(SECTIONS.name)
+        if table is None:
+            return []
+        sections: list[Section] = []
+        for row in table.rows:
+            number_value = row.value("Section")
+            heading = as_text(row.value("Heading"))
+            if number_value is not None:
+                number = self.section_number(table, row, number_value, sections)
+                if heading is None:
+                    self.problem(table.sheet, row.ref("Heading"),
+                                 f"section {number} has no heading", "type its heading")
+                sections.append(Section(number, heading or ""))
+            elif heading is not None:
+                self.problem(table.sheet, row.ref("Section"),
+                             f'heading "{heading}" has no section number',
+                             "number the section (1, 2, ...)")
+            if not sections:
+                self.problem(table.sheet, row.ref("Section"),
+                             "the first paragraph has no section",
+                             "give the first row a section number and heading")
+                sections.append(Section(1, heading or ""))
+            section = sections[-1]
+            text = as_text(row.value("Paragraph"))
+            if text is None:
+                self.problem(table.sheet, row.ref("Paragraph"), "the paragraph is empty",
+                             "type the paragraph text or delete the row")
+                continue
+            for name in METRIC_REFERENCE.findall(text):
+                if name.strip().casefold() not in metric_names:
+                    close = difflib.get_close_matches(
+                        name.strip().casefold(), sorted(metric_names), n=1, cutoff=0.5)
+                    self.problem(table.sheet, row.ref("Paragraph"),
+                                 f'[[{name}]] names no metric on the Metrics sheet',
+                                 f"did you mean [[{close[0]}]]?" if close
+                                 else "add it to the Metrics sheet")
+            section.paragraphs.append(Paragraph(
+                number=f"{section.number}.{len(section.paragraphs) + 1}",
+                text=text,
+                cell=f"{table.sheet}!{row.ref('Paragraph')}",
+                sub_heading=as_text(row.value("Sub-heading")),
+                minor_heading=as_text(row.value("Minor heading")),
+            ))
+        if not sections:
+            self.problem(table.sheet, "A2", "the report has no paragraphs",
+                         "add at least one section with a paragraph")
+        return sections
+
+    def section_number(self, table: Table, row: Row, value: Any,
+                       sections: list[Section]) -> int:
+        text = (as_text(value) or "").rstrip(".")
+        expected = len(sections) + 1
+        if not text.isdigit():
+            self.problem(table.sheet, row.ref("Section"), f'"{value}" is not a section number',
+                         f"use {expected}")
+            return expected
+        number = int(text)
+        if number != expected:
+            self.problem(table.sheet, row.ref("Section"),
+                         f"section {number} follows section {expected - 1}",
+                         f"number sections 1, 2, 3 ... in order; this should be {expected}")
+        return number
+
+    def actions(self) -> list[Action]:
+        table = self.table(ACTIONS.name)
+        if table is None:
+            return []
+        actions: list[Action] = []
+        seen: dict[str, str] = {}
+        for row in table.rows:
+            action_id = as_text(row.value("ID"))
+            if action_id is not None:
+                if actions and actions[-1].id == action_id:
+                    pass  # the ID repeated on each milestone row: same action
+                elif action_id in seen:
+                    self.problem(table.sheet, row.ref("ID"),
+                                 f'action ID "{action_id}" is used twice '
+                                 f"(first at {seen[action_id]})",
+                                 "give each action its own ID; put its milestones on the rows "
+                                 "directly below it")
+                    continue
+                else:
+                    seen[action_id] = row.ref("ID")
+                    actions.append(Action(
+                        id=action_id,
+                        theme=self.required_text(table, row, "Theme"),
+                        title=self.required_text(table, row, "Action"),
+                    ))
+            elif not actions:
+                self.problem(table.sheet, row.ref("ID"), "this milestone has no action above it",
+                             "give the row an action ID, theme and action")
+                continue
+            actions[-1].milestones.append(self.milestone(table, row))
+        return actions
+
+    def milestone(self, table: Table, row: Row) -> Milestone:
+        status_text = as_text(row.value("Status"))
+        status = Status.parse(status_text) if status_text else None
+        if status is None:
+            names = [s.value for s in Status]
+            if status_text is None:
+                self.problem(table.sheet, row.ref("Status"), "status is empty",
+                             "use one of " + ", ".join(names))
+            else:
+                close = difflib.get_close_matches(status_text, names, n=1, cutoff=0.4)
+                hint = (f"did you mean '{close[0]}'? " if close else "") + "use one of " + \
+                    ", ".join(names)
+                self.problem(table.sheet, row.ref("Status"),
+                             f'"{status_text}" is not a status', hint)
+        return Milestone(
+            description=as_text(row.value("Milestone")),
+            lead=self.required_text(table, row, "Lead"),
+            due=self.due(table, row),
+            status=status or Status.NOT_STARTED,
+            note=as_text(row.value("Progress note")),
+        )
+
+    def due(self, table: Table, row: Row) -> Due:
+        value = row.value("Due")
+        if value is None:
+            self.problem(table.sheet, row.ref("Due"), "due date is empty",
+                         'give a date or a timescale such as "Ongoing"')
+            return Due()
+        parsed = parse_date(value)
+        if parsed is not None:
+            return Due(date=parsed)
+        text = as_text(value) or ""
+        if re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}", text):
+            self.problem(table.sheet, row.ref("Due"), f'"{text}" is not a real date',
+                         "use day/month/year, e.g. 14/11/2018")
+        return Due(text=text)
+
+    def metrics(self) -> list[Metric]:
+        table = self.table(METRICS.name)
+        if table is None:
+            return []
+        metrics = []
+        for row in table.rows:
+            name = self.required_text(table, row, "Metric")
+            count = self.number(table, row, "Count", required=True)
+            population = self.number(table, row, "Population")
+            if population is not None and population <= 0:
+                self.problem(table.sheet, row.ref("Population"),
+                             "population must be more than 0", "leave it blank if not a rate")
+                population = None
+            if count is not None and population is not None and count > population:
+                self.problem(table.sheet, row.ref("Count"),
+                             f"count {as_text(count)} is larger than population "
+                             f"{as_text(population)}", "check both figures")
+            metrics.append(Metric(
+                name=name,
+                period=self.required_text(table, row, "Period"),
+                count=count or 0,
+                population=population,
+                unit=as_text(row.value("Unit")),
+                target=self.target(table, row),
+                source=as_text(row.value("Source")),
+            ))
+        return metrics
+
+    def number(self, table: Table, row: Row, column: str, required: bool = False) -> float | None:
+        value = row.value(column)
+        if value is None:
+            if required:
+                self.problem(table.sheet, row.ref(column), f"'{column}' is empty",
+                             "type a number")
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            try:
+                value = float(str(value).replace(",", ""))
+            except ValueError:
+                self.problem(table.sheet, row.ref(column), f'"{value}" is not a number',
+                             "type digits only, e.g. 326")
+                return None
+        if value < 0:
+            self.problem(table.sheet, row.ref(column), f"{as_text(value)} is negative",
+                         "counts cannot be negative")
+            return None
+        return float(value)
+
+    def target(self, table: Table, row: Row) -> float | None:
+        value = row.value("Target")
+        if value is None:
+            return None
+        text = str(value).strip()
+        try:
+            number = float(text.rstrip("%").strip())
+        except ValueError:
+            self.problem(table.sheet, row.ref("Target"), f'"{value}" is not a target rate',
+                         "type a percentage such as 40%")
+            return None
+        if text.endswith("%") or number > 1:
+            number /= 100
+        if not 0 <= number <= 1:
+            self.problem(table.sheet, row.ref("Target"), f'"{value}" is not between 0% and 100%')
+            return None
+        return number
+
+    def appendices(self) -> list[Appendix]:
+        table = self.table(APPENDICES.name)
+        if table is None:
+            return []
+        appendices = []
+        folder = self.raw.path.parent
+        for row in table.rows:
+            file_text = as_text(row.value("File"))
+            file = None
+            if file_text:
+                file = (folder / file_text).resolve()
+                if not file.is_file():
+                    self.problem(table.sheet, row.ref("File"), f'file "{file_text}" not found',
+                                 f"paths are relative to {folder}")
+                    file = None
+                elif file.suffix.lower() != ".pdf":
+                    self.problem(table.sheet, row.ref("File"), f'"{file_text}" is not a PDF',
+                                 "only PDF files can be appended")
+                    file = None
+            appendices.append(Appendix(
+                number=self.required_text(table, row, "Appendix"),
+                title=self.required_text(table, row, "Title"),
+                file=file,
+                cell=f"{table.sheet}!{row.ref('File')}",
+            ))
+        return appendices
