@@ -29,14 +29,24 @@ def _parser():
     )
 
 
-def render_markup(text: str, figures: Mapping[str, str] | None = None) -> Markup:
+def render_markup(text: str, figures: Mapping[str, str] | None = None,
+                  number: str | None = None) -> Markup:
     """Render a cell's markup to HTML, every character of the cell escaped.
 
     ``figures`` maps casefolded metric names to their display text; references to
-    names not in it are left as typed (validation reports them first).
+    names not in it are left as typed (validation reports them first). ``number``
+    ("2.4") is put at the start of the first paragraph, so the number and its text
+    read as one paragraph in the tagged PDF, in order.
     """
     source = _WORD_BULLET.sub("- ", text.replace("\r\n", "\n"))
     rendered = _parser().render(source)
+    if number is not None:
+        label = f'<span class="num">{html.escape(number)}</span>'
+        if rendered.startswith("<p>"):
+            rendered = f"<p>{label}{rendered[3:]}"
+        else:
+            rendered = f'<p class="number-only">{label}</p>\n{rendered}'
+
     if figures:
 
         def figure(match: re.Match[str]) -> str:

@@ -147,8 +147,8 @@ def render_paper(
     env = make_environment(user_dir)
     figures = analysis.figures
 
-    def markup(text: str) -> Markup:
-        return render_markup(text, figures)
+    def markup(text: str, number: str | None = None) -> Markup:
+        return render_markup(text, figures, number)
 
     try:
         template = env.get_template("paper.html")

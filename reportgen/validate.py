@@ -83,12 +83,14 @@ class Validator:
 
     def __init__(self, raw: RawWorkbook):
         self.raw = raw
-        self.problems: list[Problem] = []
+        self.problems: list[Problem] = list(raw.problems)
 
     # -- helpers -------------------------------------------------------------------
 
     def problem(self, sheet: str, cell: str, message: str, hint: str | None = None,
                 severity: str = "error") -> None:
+        if cell.startswith("?"):
+            return  # the column is missing, which was reported once for the sheet
         self.problems.append(Problem(message, file=self.raw.path, sheet=sheet, cell=cell,
                                      hint=hint, severity=severity))
 

@@ -68,6 +68,7 @@ class RawWorkbook:
     path: Path
     paper: list[PaperEntry]
     tables: dict[str, Table]
+    problems: list[Problem] = field(default_factory=list)  # structural, found on reading
 
 
 def normalise(name: Any) -> str:
@@ -87,7 +88,9 @@ def clean(value: Any) -> Any:
 def read_workbook(path: Path) -> RawWorkbook:
     """Open ``path`` (never modifying it) and collect its sheets' rows.
 
-    Raises :class:`InputError` listing every structural problem found.
+    Raises :class:`InputError` only when the file is not a readable workbook; missing
+    sheets and columns are returned in ``problems`` so validation can go on and
+    report them together with everything else.
     """
     book = _open(path)
     problems: list[Problem] = []
@@ -97,9 +100,7 @@ def read_workbook(path: Path) -> RawWorkbook:
         table = _read_table(book, spec, path, problems)
         if table is not None:
             tables[spec.name] = table
-    if any(p.severity == "error" for p in problems):
-        raise InputError(problems, path)
-    return RawWorkbook(path=path, paper=paper, tables=tables)
+    return RawWorkbook(path=path, paper=paper, tables=tables, problems=problems)
 
 
 def _open(path: Path):
