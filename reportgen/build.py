@@ -11,7 +11,7 @@ from reportgen.model import Report
 from reportgen.pdf import APPENDED_MARGINS_MM, inspect_appendix, write_pdf
 from reportgen.render import AppendedDocument, render_paper, template_dirs
 from reportgen.safeio import atomic_write, slugify
-from reportgen.validate import load_report
+from reportgen.validate import check_workbook
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,7 @@ class BuildResult:
     pdf: Path
     html: Path | None
     pages: int
+    warnings: list[Problem]
 
 
 def appended_documents(report: Report) -> list[AppendedDocument]:
@@ -42,7 +43,9 @@ def appended_documents(report: Report) -> list[AppendedDocument]:
 def build_paper(workbook: Path, outdir: Path, *, templates: Path | None = None,
                 html: bool = False, debug: bool = False) -> BuildResult:
     """Build ``workbook`` into ``outdir/<slug>.pdf``; nothing is written on any error."""
-    report = load_report(workbook)
+    report, problems = check_workbook(workbook)
+    if report is None:
+        raise InputError(problems, workbook)
     analysis = analyse(report)
     appended = appended_documents(report)
     document = render_paper(report, analysis, user_dir=templates, appended=appended,
@@ -56,7 +59,8 @@ def build_paper(workbook: Path, outdir: Path, *, templates: Path | None = None,
     atomic_write(pdf_path, pdf_bytes)
     if html_path is not None:
         atomic_write(html_path, document.encode("utf-8"))
-    return BuildResult(pdf=pdf_path, html=html_path, pages=_count_pages(pdf_bytes))
+    return BuildResult(pdf=pdf_path, html=html_path, pages=_count_pages(pdf_bytes),
+                       warnings=problems)
 
 
 def _count_pages(pdf_bytes: bytes) -> int:

@@ -60,9 +60,59 @@ def build(ctx: click.Context, workbook: Path, outdir: Path, write_html: bool,
 
     debug = bool(ctx.find_root().params.get("debug"))
     result = build_paper(workbook, outdir, templates=templates, html=write_html, debug=debug)
+    for warning in result.warnings:
+        click.secho(f"Warning: {warning}", fg="yellow", err=True)
     click.echo(f"Wrote {result.pdf} ({result.pages} pages)")
     if result.html:
         click.echo(f"Wrote {result.html}")
+
+
+@cli.command(cls=Command, epilog="""\b
+Examples:
+  reportgen validate paper.xlsx
+  reportgen validate paper.xlsx --strict          warnings fail too
+  reportgen validate paper.xlsx --format json     for scripts
+""")
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]),
+              default="text", show_default=True, help="Output format.")
+def validate(workbook: Path, strict: bool, output_format: str) -> None:
+    """Check a WORKBOOK and list every problem at once, with its cell.
+
+    Exits 0 when there are no errors (warnings alone are fine unless --strict),
+    1 otherwise. Nothing is written.
+    """
+    from reportgen import diagnostics
+    from reportgen.validate import check_workbook
+
+    _, problems = check_workbook(workbook)
+    errors, warnings = diagnostics.counts(problems)
+    if output_format == "json":
+        click.echo(diagnostics.as_json(workbook, problems))
+    else:
+        if problems:
+            click.echo(diagnostics.as_table(problems))
+            click.echo()
+        click.echo(diagnostics.summary(workbook, problems))
+    if errors or (strict and warnings):
+        sys.exit(1)
+
+
+@cli.command(cls=Command, epilog="""\b
+Examples:
+  reportgen init my-paper.xlsx
+  reportgen init my-paper.xlsx --force     replace an existing file
+""")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+def init(path: Path, force: bool) -> None:
+    """Write a starter workbook to PATH: every sheet, dropdowns, instructions and a
+    worked example to replace with your own content."""
+    from reportgen.starter import write_starter
+
+    write_starter(path, force=force)
+    click.echo(f"Wrote {path}. Fill it in, then: reportgen build {path}")
 
 
 def main() -> None:

@@ -23,6 +23,7 @@ class Paper:
     sponsor: str
     purpose: str
     recommendation: str
+    purpose_category: str | None = None  # one of schema.PURPOSES
     stakeholder_engagement: str | None = None
     previous_committees: str | None = None
     report_date: date | None = None

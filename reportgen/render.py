@@ -20,9 +20,11 @@ import jinja2
 from markupsafe import Markup
 
 from reportgen.analysis import Analysis, format_count
+from reportgen.dates import long_date
 from reportgen.errors import TemplateError
 from reportgen.markup import render_markup
 from reportgen.model import Report
+from reportgen.schema import PURPOSE_WORDS
 
 _PACKAGE = Path(__file__).resolve().parent
 #: Built-in templates: inside the package when installed, beside it in a checkout.
@@ -116,11 +118,6 @@ def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
     return env
 
 
-def long_date(value: date | None) -> str:
-    """14 November 2018, the form used in NHS papers."""
-    return "" if value is None else f"{value.day} {value:%B %Y}"
-
-
 def short_date(value: date | None) -> str:
     return "" if value is None else f"{value:%d/%m/%Y}"
 
@@ -160,6 +157,7 @@ def render_paper(
             appended=appended or [],
             appended_margins_mm=appended_margins_mm,
             markup=markup,
+            purpose_words=PURPOSE_WORDS,
         )
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"{exc.filename}:{exc.lineno}: {exc.message}") from exc

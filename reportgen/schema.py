@@ -73,11 +73,31 @@ class PaperField:
     name: str
     help: str
     required: bool = False
-    kind: str = "text"  # text | date | list
+    kind: str = "text"  # text | date | list | choice
     aliases: tuple[str, ...] = field(default=())
+    choices: tuple[str, ...] = ()
 
 
 PAPER_SHEET = "Paper"
+
+#: What a paper asks of the meeting, and how the cover sheet says it.
+PURPOSES = ("Approve", "Discuss", "Note", "Assurance")
+PURPOSE_WORDS = {"Approve": "For approval", "Discuss": "For discussion",
+                 "Note": "For noting", "Assurance": "For assurance"}
+
+#: The nine matters of the Monitoring and Assurance Summary (NHS Dorset CCG's form).
+DEFAULT_MATTERS = (
+    "All three Domains of Quality (Safety, Quality, Patient Experience)",
+    "Board Assurance Framework Risk Register",
+    "Budgetary Impact",
+    "Legal/Regulatory",
+    "People/Staff",
+    "Financial/Value for Money/Sustainability",
+    "Information Management & Technology",
+    "Equality Impact Assessment",
+    "Freedom of Information",
+)
+ACTION_REQUIRED_CHOICES = ("Yes – detail in report", "No")
 
 PAPER_FIELDS: tuple[PaperField, ...] = (
     PaperField("Organisation", "Full name of the organisation.", True),
@@ -92,6 +112,8 @@ PAPER_FIELDS: tuple[PaperField, ...] = (
                True, aliases=("Sponsor",)),
     PaperField("Purpose of report", "Why the paper comes to the meeting.", True,
                aliases=("Purpose",)),
+    PaperField("Purpose category", "What the meeting is asked to do: "
+               + ", ".join(PURPOSES) + " (optional).", False, "choice", choices=PURPOSES),
     PaperField("Recommendation", 'What the meeting is asked to do, e.g. "to note".', True),
     PaperField("Stakeholder engagement", "Who has been engaged in the work."),
     PaperField("Previous committees", "Previous Governing Body / committee(s) and dates.",

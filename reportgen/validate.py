@@ -7,11 +7,11 @@ the whole workbook in one pass.
 from __future__ import annotations
 
 import difflib
-import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from reportgen.dates import read_date
 from reportgen.errors import InputError, Problem
 from reportgen.markup import METRIC_REFERENCE
 from reportgen.model import (
@@ -40,31 +40,27 @@ from reportgen.schema import (
 )
 from reportgen.workbook import RawWorkbook, Row, Table, read_workbook
 
-UK_DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d",
-                   "%d %b %Y", "%d %B %Y", "%d %b %y", "%d %B %y")
-
 
 def load_report(path: Path) -> Report:
     """Read and validate a workbook; raise :class:`InputError` with every problem."""
-    raw = read_workbook(path)
-    return Validator(raw).report()
+    report, problems = check_workbook(path)
+    if report is None:
+        raise InputError(problems, path)
+    return report
 
 
-def parse_date(value: Any) -> date | None:
-    """A cell's date: a real Excel date, or text in a UK form (14/11/2018, 14 Nov 2018)."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        text = " ".join(value.replace(",", " ").split())
-        text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
-        for fmt in UK_DATE_FORMATS:
-            try:
-                return datetime.strptime(text, fmt).date()
-            except ValueError:
-                continue
-    return None
+def check_workbook(path: Path) -> tuple[Report | None, list[Problem]]:
+    """Validate a workbook: the report (None if there were errors) and all problems.
+
+    Problems come back in sheet order, warnings included.
+    """
+    try:
+        raw = read_workbook(path)
+    except InputError as exc:
+        return None, exc.problems
+    validator = Validator(raw)
+    report = validator.report()
+    return report, validator.problems
 
 
 def as_text(value: Any) -> str | None:
@@ -84,6 +80,7 @@ class Validator:
     def __init__(self, raw: RawWorkbook):
         self.raw = raw
         self.problems: list[Problem] = list(raw.problems)
+        self.milestone_rows: list[Row] = []
 
     # -- helpers -------------------------------------------------------------------
 
@@ -107,7 +104,7 @@ class Validator:
 
     # -- the report ----------------------------------------------------------------
 
-    def report(self) -> Report:
+    def report(self) -> Report | None:
         paper = self.paper()
         metrics = self.metrics()
         report = Report(
@@ -119,9 +116,9 @@ class Validator:
             metrics=metrics,
             appendices=self.appendices(),
         )
-        errors = [p for p in self.problems if p.severity == "error"]
-        if errors:
-            raise InputError(self.problems, self.raw.path)
+        self.warn_overdue_not_started(report)
+        if any(p.severity == "error" for p in self.problems):
+            return None
         return report
 
     def paper(self) -> Paper:
@@ -149,11 +146,18 @@ class Validator:
                              f"add a row '{spec.name}' with its value"
                              if spec.name not in refs else "fill in its value")
             elif spec.kind == "date" and value is not None:
-                parsed = parse_date(value)
-                if parsed is None:
-                    self.problem(PAPER_SHEET, ref, f'"{value}" is not a date',
-                                 "use a date such as 14/11/2018")
-                values[spec.name] = parsed
+                reading = read_date(value)
+                if reading.value is None or reading.month_only:
+                    self.problem(PAPER_SHEET, ref, reading.error or f'"{value}" is not a date',
+                                 "give the full date as day/month/year, e.g. 14/11/2018")
+                values[spec.name] = None if reading.month_only else reading.value
+            elif spec.kind == "choice" and value is not None:
+                wanted = (as_text(value) or "").casefold()
+                match = next((c for c in spec.choices if c.casefold() == wanted), None)
+                if match is None:
+                    self.problem(PAPER_SHEET, ref, f'"{value}" is not a {spec.name.lower()}',
+                                 "use one of " + ", ".join(spec.choices))
+                values[spec.name] = match
             elif value is not None:
                 values[spec.name] = as_text(value)
 
@@ -171,6 +175,7 @@ class Validator:
             sponsor=text("Sponsoring board member"),
             purpose=text("Purpose of report"),
             recommendation=text("Recommendation"),
+            purpose_category=values.get("Purpose category"),
             stakeholder_engagement=values.get("Stakeholder engagement"),
             previous_committees=values.get("Previous committees"),
             report_date=values.get("Date of report"),
@@ -303,6 +308,7 @@ class Validator:
                              "give the row an action ID, theme and action")
                 continue
             actions[-1].milestones.append(self.milestone(table, row))
+            self.milestone_rows.append(row)
         return actions
 
     def milestone(self, table: Table, row: Row) -> Milestone:
@@ -333,14 +339,28 @@ class Validator:
             self.problem(table.sheet, row.ref("Due"), "due date is empty",
                          'give a date or a timescale such as "Ongoing"')
             return Due()
-        parsed = parse_date(value)
-        if parsed is not None:
-            return Due(date=parsed)
-        text = as_text(value) or ""
-        if re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}", text):
-            self.problem(table.sheet, row.ref("Due"), f'"{text}" is not a real date',
-                         "use day/month/year, e.g. 14/11/2018")
-        return Due(text=text)
+        reading = read_date(value)
+        if reading.error:
+            self.problem(table.sheet, row.ref("Due"), reading.error,
+                         "use day/month/year, e.g. 14/11/2018, or a timescale in words")
+            return Due(text=as_text(value))
+        if reading.value is not None:
+            return Due(date=reading.value, text=str(value) if reading.month_only else None)
+        return Due(text=as_text(value))
+
+    def warn_overdue_not_started(self, report: Report) -> None:
+        """A "Not started" milestone due before the meeting is probably out of date."""
+        meeting = report.paper.meeting_date
+        table = self.table(ACTIONS.name)
+        if table is None or meeting == date.min:
+            return
+        milestones = [m for action in report.actions for m in action.milestones]
+        for row, milestone in zip(self.milestone_rows, milestones, strict=True):
+            due = milestone.due.date
+            if milestone.status is Status.NOT_STARTED and due is not None and due < meeting:
+                self.problem(table.sheet, row.ref("Due"),
+                             f"due {due:%d/%m/%Y}, before the meeting, but \"Not started\"",
+                             "update the status or the due date", "warning")
 
     def metrics(self) -> list[Metric]:
         table = self.table(METRICS.name)

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from reportgen.analysis import metrics_frame, percent, status_summary, themes
+from reportgen.dates import read_date
 from reportgen.markup import render_markup
 from reportgen.model import Action, Due, Metric, Milestone
 from reportgen.render import css_string
 from reportgen.safeio import atomic_write, slugify
 from reportgen.schema import Status
-from reportgen.validate import parse_date
 
 
 @pytest.mark.parametrize(("count", "population", "expected"), [
@@ -70,10 +70,21 @@ def test_markup_number_before_a_leading_list():
 @pytest.mark.parametrize(("text", "expected"), [
     ("14/11/2018", date(2018, 11, 14)), ("14 Nov 2018", date(2018, 11, 14)),
     ("14th November 2018", date(2018, 11, 14)), ("2018-11-14", date(2018, 11, 14)),
-    ("31/02/2019", None), ("Ongoing", None),
+    ("14.11.18", date(2018, 11, 14)), ("November 2018", date(2018, 11, 30)),
+    ("Sept 2019", date(2019, 9, 30)), ("Ongoing", None), ("6 months – 3 years", None),
 ])
 def test_uk_dates(text, expected):
-    assert parse_date(text) == expected
+    assert read_date(text).value == expected
+    assert read_date(text).error is None
+
+
+@pytest.mark.parametrize(("text", "error"), [
+    ("31/02/2019", "is not a real date"), ("11/14/2018", "looks like a US date"),
+    ("November 14, 2018", "looks like a US date"), ("2019-13-01", "is not a real date"),
+])
+def test_impossible_and_us_dates_are_refused(text, error):
+    reading = read_date(text)
+    assert reading.value is None and error in reading.error
 
 
 def test_css_string_cannot_break_out():
