@@ -414,17 +414,18 @@ class Validator:
         value = row.value("Target")
         if value is None:
             return None
-        text = str(value).strip()
+        text = (as_text(value) or "").strip()
         try:
             number = float(text.rstrip("%").strip())
         except ValueError:
-            self.problem(table.sheet, row.ref("Target"), f'"{value}" is not a target rate',
+            self.problem(table.sheet, row.ref("Target"), f'"{text}" is not a target rate',
                          "type a percentage such as 40%")
             return None
         if text.endswith("%") or number > 1:
             number /= 100
         if not 0 <= number <= 1:
-            self.problem(table.sheet, row.ref("Target"), f'"{value}" is not between 0% and 100%')
+            self.problem(table.sheet, row.ref("Target"), f'"{text}" is not between 0% and 100%',
+                         "type a percentage such as 40%")
             return None
         return number
 

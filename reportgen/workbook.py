@@ -140,7 +140,8 @@ class Reader:
         except Exception as exc:  # calamine raises several types for damaged files
             raise self._fatal(f"could not be read as a workbook ({exc})",
                               "open it in Excel and save it again as .xlsx") from exc
-        self._visibility = {m.name: str(m.visible) for m in self._book.sheets_metadata}
+        visible = python_calamine.SheetVisibleEnum.Visible
+        self._hidden = {m.name for m in self._book.sheets_metadata if m.visible != visible}
         self._parts = self._sheet_parts()
 
     def _fatal(self, message: str, hint: str | None = None) -> InputError:
@@ -186,7 +187,7 @@ class Reader:
             name=name,
             rows=rows,
             merged=merged,
-            hidden="Visible" not in self._visibility.get(name, "Visible"),
+            hidden=name in self._hidden,
             bad_cells=self._bad_cells(name),
         )
 
