@@ -339,3 +339,29 @@ def test_json_output_for_scripts(tmp_path):
     assert (problem["sheet"], problem["cell"], problem["severity"]) == ("Actions", "G2", "error")
     assert "At risk" in problem["hint"]
 
+
+
+def test_unicode_of_all_kinds_and_a_5000_character_cell(tmp_path):
+    import pikepdf
+    from pdftext import page_texts
+
+    long_text = " ".join(f"word{i:04d}" for i in range(560))  # > 5,000 characters
+    assert len(long_text) > 5000
+    special = "Emoji 😀 and Welsh ŵ ŷ Ŵ Ŷ, £5 – “curly” ‘single’ Zoë Ñ Siân"
+    path = paper_workbook(tmp_path / "u.xlsx",
+                          paper={"Author": "Siân Llŷr – Ffion O’Brien"},
+                          sections=[[1, "Intro", None, None, special],
+                                    [None, None, None, None, long_text]])
+    result = run_cli("build", path, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    pdf = tmp_path / "out" / "test-framework-update-2018-2019.pdf"
+    texts = page_texts(pdf)
+    assert "Siân Llŷr – Ffion O’Brien" in texts[0]
+    assert special in texts[1]
+    pages_with_long = [i for i, t in enumerate(texts) if "word0" in t]
+    assert len(pages_with_long) >= 2, "the long paragraph wraps onto a second page"
+    assert "word0000" in texts[pages_with_long[0]] and "word0559" in texts[pages_with_long[-1]]
+    with pikepdf.open(pdf) as doc:
+        fonts = {str(font.get("/BaseFont")) for page in doc.pages
+                 for font in page.Resources.get("/Font", {}).values()}
+    assert any("Emoji" in name for name in fonts), fonts

@@ -120,3 +120,10 @@ def test_stale_temporaries_are_cleaned(tmp_path):
     atomic_write(tmp_path / "x.pdf", b"ok")
     assert not stale.exists()
     assert Path(tmp_path / "x.pdf").read_bytes() == b"ok"
+
+
+def test_readme_workbook_format_matches_the_schema():
+    from reportgen.docs import replace_section
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert readme == replace_section(readme), "run scripts/update_readme.py"

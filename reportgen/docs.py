@@ -1,0 +1,48 @@
+"""The workbook format as Markdown, generated from the schema for the README.
+
+``scripts/update_readme.py`` writes it between the markers in README.md, and a test
+fails if the README and the schema ever disagree.
+"""
+
+from __future__ import annotations
+
+from reportgen.schema import PAPER_FIELDS, PAPER_SHEET, TABLE_SHEETS
+
+START = "<!-- workbook-format:start (generated from reportgen/schema.py) -->"
+END = "<!-- workbook-format:end -->"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def workbook_reference() -> str:
+    lines = [
+        f"#### {PAPER_SHEET}",
+        "",
+        "One row per field: the field name in column A, its value in column B. "
+        "Required fields in **bold**.",
+        "",
+        "| Field | What to enter |",
+        "|---|---|",
+    ]
+    for spec in PAPER_FIELDS:
+        name = f"**{spec.name}**" if spec.required else spec.name
+        also = f" (also: {', '.join(spec.aliases)})" if spec.aliases else ""
+        lines.append(f"| {name} | {_cell(spec.help)}{_cell(also)} |")
+    for sheet in TABLE_SHEETS:
+        optional = "" if sheet.required else " (optional sheet)"
+        lines += ["", f"#### {sheet.name}{optional}", "", _cell(sheet.help), "",
+                  "| Column | What to enter |", "|---|---|"]
+        for column in sheet.columns:
+            name = f"**{column.name}**" if column.required else column.name
+            also = f" (also: {', '.join(column.aliases)})" if column.aliases else ""
+            lines.append(f"| {name} | {_cell(column.help)}{_cell(also)} |")
+    return "\n".join(lines) + "\n"
+
+
+def replace_section(readme: str) -> str:
+    """README text with the generated reference between the markers."""
+    before, _, rest = readme.partition(START)
+    _, _, after = rest.partition(END)
+    return f"{before}{START}\n{workbook_reference()}{END}{after}"

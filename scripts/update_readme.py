@@ -1,0 +1,12 @@
+"""Regenerate the workbook-format section of README.md from reportgen/schema.py.
+
+Run: .venv/bin/python scripts/update_readme.py
+"""
+
+from pathlib import Path
+
+from reportgen.docs import replace_section
+
+readme = Path(__file__).resolve().parent.parent / "README.md"
+readme.write_text(replace_section(readme.read_text(encoding="utf-8")), encoding="utf-8")
+print(f"Updated {readme}")
