@@ -1,0 +1,37 @@
+"""Large workbooks for benchmarks, written with openpyxl's write-only mode."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import openpyxl
+
+from reportgen.schema import Status
+
+STATUSES = [s.value for s in Status]
+
+
+def large_workbook(path: Path, actions: int, template: Path) -> Path:
+    """Copy ``template``'s sheets but give it ``actions`` generated action rows."""
+    source = openpyxl.load_workbook(template)
+    book = openpyxl.Workbook(write_only=True)
+    for sheet in source.worksheets:
+        target = book.create_sheet(sheet.title)
+        if sheet.title == "Actions":
+            target.append(["ID", "Theme", "Action", "Milestone", "Lead", "Due", "Status",
+                           "Progress note"])
+            start = date(2019, 1, 1)
+            for i in range(actions):
+                target.append([
+                    f"A{i + 1}", f"Theme {i % 5 + 1}: Programme {i % 5 + 1}",
+                    f"Action {i + 1}: improve the process for team {i % 37}",
+                    f"Milestone for action {i + 1}", f"Lead {i % 11}",
+                    start + timedelta(days=i % 400), STATUSES[i % 4],
+                    f"Progress note for action {i + 1}; on plan with minor issues.",
+                ])
+        else:
+            for row in sheet.iter_rows(values_only=True):
+                target.append(list(row))
+    book.save(path)
+    return path
