@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from workbooks import large_workbook  # noqa: E402
+from workbooks import large_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "data" / "dorset-od-framework-2018.xlsx"
