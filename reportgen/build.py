@@ -52,6 +52,7 @@ def build_paper(workbook: Path, outdir: Path, *, templates: Path | None = None,
                             appended_margins_mm=APPENDED_MARGINS_MM)
     roots = template_dirs(templates)
     pdf_bytes = write_pdf(document, base_dir=roots[0], roots=roots, appended=appended,
+                          created=report.paper.report_date or report.paper.meeting_date,
                           debug=debug)
     stem = slugify(report.paper.title)
     pdf_path = outdir / f"{stem}.pdf"

@@ -115,6 +115,31 @@ def init(path: Path, force: bool) -> None:
     click.echo(f"Wrote {path}. Fill it in, then: reportgen build {path}")
 
 
+@cli.command(cls=Command, epilog="""\b
+Examples:
+  reportgen check output/paper.pdf
+  reportgen check output/*.pdf
+""")
+@click.argument("pdfs", nargs=-1, required=True, type=click.Path(path_type=Path))
+def check(pdfs: tuple[Path, ...]) -> None:
+    """Check finished PDFs for accessibility: the pdfua package's PDF/UA-1 checks
+    plus reportgen's own (title, language, tags, alt text, header scopes,
+    bookmarks, headings). Exits 1 if any PDF has an error or warning."""
+    from reportgen.check import check_pdf
+
+    failed = False
+    for pdf in pdfs:
+        findings = check_pdf(pdf)
+        errors = sum(f.severity == "error" for f in findings)
+        warnings = sum(f.severity == "warning" for f in findings)
+        for finding in findings:
+            click.echo(f"{pdf}: {finding}")
+        click.echo(f"{pdf}: {errors} errors, {warnings} warnings")
+        failed = failed or bool(errors or warnings)
+    if failed:
+        sys.exit(1)
+
+
 def main() -> None:
     cli(prog_name="reportgen")
 

@@ -1,35 +1,30 @@
-"""Turn rendered HTML into the final PDF: WeasyPrint, then appended PDFs drawn in.
+"""Turn rendered HTML into the final PDF: WeasyPrint, then a pass with pikepdf.
 
 WeasyPrint only ever reads files from the template folders (and ``data:`` URLs):
 its default fetcher would embed ``file:///etc/passwd`` or fetch from the web if a
 template asked it to.
+
+The pikepdf pass (:mod:`reportgen.tagging`) finishes what WeasyPrint 70 leaves
+out of the tagged structure: header-cell scopes, and appended PDFs drawn in as
+tagged figures whose alternative text is the appended page's own text.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import os
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from reportgen.errors import Problem, RenderError, TemplateError
+from reportgen.errors import Problem, TemplateError
 from reportgen.render import AppendedDocument, AppendedPage
 
 #: Margins (top, right, bottom, left, in mm) of pages that frame an appended PDF:
 #: the header and footer sit in them, the appended page fills the rest.
 APPENDED_MARGINS_MM = (20.0, 12.0, 17.0, 12.0)
-MM = 72 / 25.4
-
-
-def _weasyprint_urls():
-    from weasyprint import urls
-
-    return urls
-
-
-class ResourceRefused(Exception):
-    """A template asked for something outside the template folders."""
 
 
 def make_url_fetcher(roots: list[Path]):
@@ -38,7 +33,8 @@ def make_url_fetcher(roots: list[Path]):
     A relative path missing from the first folder is looked for in the next, so a
     user's template folder can rely on the built-in assets.
     """
-    urls = _weasyprint_urls()
+    from weasyprint import urls
+
     resolved_roots = [root.resolve() for root in roots]
 
     class Refused(urls.FatalURLFetchingError):
@@ -68,11 +64,12 @@ def make_url_fetcher(roots: list[Path]):
 
 
 @dataclass(frozen=True)
-class PdfMetadata:
-    """Set from the HTML (<title>, <meta>); kept here to check the output."""
+class Embedded:
+    """A file embedded in the PDF (the source workbook, in PDF/A-3 output)."""
 
-    title: str
-    author: str
+    path: Path
+    description: str
+    relationship: str = "Source"
 
 
 def inspect_appendix(path: Path, number: str, title: str, anchor: str,
@@ -81,6 +78,7 @@ def inspect_appendix(path: Path, number: str, title: str, anchor: str,
     import pikepdf
 
     sheet, _, cell = (where or "").partition("!")
+
     def problem(message: str, hint: str | None = None) -> Problem:
         return Problem(message, file=path, sheet=sheet or None, cell=cell or None, hint=hint)
 
@@ -106,49 +104,60 @@ def inspect_appendix(path: Path, number: str, title: str, anchor: str,
                             file=path)
 
 
+def source_date_epoch(day: date | None) -> str:
+    """SOURCE_DATE_EPOCH for a paper: the environment's if set, else its own date.
+
+    WeasyPrint takes creation dates and font-subset names from it, so the same
+    inputs give the same bytes.
+    """
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return os.environ["SOURCE_DATE_EPOCH"]
+    moment = datetime.combine(day or date(2000, 1, 1), time(0, 0), tzinfo=UTC)
+    return str(int(moment.timestamp()))
+
+
 def write_pdf(html: str, *, base_dir: Path, roots: list[Path],
-              appended: list[AppendedDocument], debug: bool = False) -> bytes:
-    """Lay out ``html`` as a tagged PDF/UA-1 document and draw appended PDFs into it."""
+              appended: list[AppendedDocument], created: date | None = None,
+              embed: Embedded | None = None, debug: bool = False) -> bytes:
+    """Lay out ``html`` as a tagged PDF and finish it (see the module docstring).
+
+    With ``embed``, the output is PDF/A-3a (tagged, archivable) carrying that file as
+    an associated file; otherwise PDF/UA-1.
+    """
     import weasyprint
+
+    from reportgen.tagging import finish
 
     if not debug:
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    epoch = source_date_epoch(created)
+    stamp = datetime.fromtimestamp(int(epoch), tz=UTC)
     fetcher = make_url_fetcher(roots)
+    options: dict = {"pdf_variant": "pdf/ua-1"}
+    if embed is not None:
+        attachment = weasyprint.Attachment(
+            string=embed.path.read_bytes(), name=embed.path.name,
+            description=embed.description, relationship=embed.relationship,
+            created=stamp, modified=stamp)
+        options = {"pdf_variant": "pdf/a-3a", "attachments": [attachment],
+                   "output_intent": "srgb"}
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = epoch
     try:
         document = weasyprint.HTML(
             string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher
-        ).render(pdf_variant="pdf/ua-1")
-        data = document.write_pdf(pdf_variant="pdf/ua-1")
+        ).render(**options)
+        data = document.write_pdf(**options)
     except weasyprint.urls.FatalURLFetchingError as exc:
         raise TemplateError(f"Template resource refused: {exc}") from None
-    if not appended:
-        return data
-    first_pages = {}
+    finally:
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+    first_pages: dict[str, int] = {}
     for index, page in enumerate(document.pages):
         for anchor in page.anchors:
             first_pages.setdefault(anchor, index)
-    return _draw_appended(data, appended, first_pages)
-
-
-def _draw_appended(data: bytes, appended: list[AppendedDocument],
-                   first_pages: dict[str, int]) -> bytes:
-    import pikepdf
-
-    top, right, bottom, left = (v * MM for v in APPENDED_MARGINS_MM)
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        for document in appended:
-            start = first_pages.get(document.anchor)
-            if start is None:
-                raise RenderError(f"the template has no frame for appendix {document.number}; "
-                                  "keep partials/appended.html in custom templates")
-            with pikepdf.open(document.file) as source:
-                for offset, page in enumerate(source.pages):
-                    target = pdf.pages[start + offset]
-                    box = target.mediabox
-                    rect = pikepdf.Rectangle(float(box[0]) + left, float(box[1]) + bottom,
-                                             float(box[2]) - right, float(box[3]) - top)
-                    formx = pdf.copy_foreign(page.as_form_xobject())
-                    target.add_overlay(formx, rect)
-        out = io.BytesIO()
-        pdf.save(out, deterministic_id=True)
-    return out.getvalue()
+    return finish(io.BytesIO(data), appended, first_pages, APPENDED_MARGINS_MM,
+                  also_ua=embed is not None)

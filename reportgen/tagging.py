@@ -1,0 +1,166 @@
+"""Finish a WeasyPrint PDF with pikepdf: what its tagging leaves out.
+
+- Table header cells get a ``/Scope`` (Column in a table head, Row elsewhere), so
+  assistive technology can pair headers with data cells.
+- Appended PDFs are drawn into their framed pages as tagged ``/Figure`` elements,
+  each with alternative text made of the label and the page's own text; resource
+  names are fixed, so output bytes are reproducible.
+- A PDF/A-3 file also declares PDF/UA-1 in its XMP metadata.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, String
+
+from reportgen.errors import RenderError
+from reportgen.render import AppendedDocument
+
+MM = 72 / 25.4
+
+
+def _elements(node) -> Iterator[tuple[pikepdf.Dictionary, list[pikepdf.Dictionary]]]:
+    """Every structure element with its ancestors, depth first, in reading order."""
+    stack: list[tuple[object, list]] = [(node, [])]
+    while stack:
+        current, ancestors = stack.pop()
+        if not isinstance(current, pikepdf.Dictionary):
+            continue
+        is_element = "/S" in current
+        if is_element:
+            yield current, ancestors
+        kids = current.get("/K")
+        chain = [*ancestors, current] if is_element else ancestors
+        if isinstance(kids, pikepdf.Array):
+            stack.extend((kid, chain) for kid in reversed(list(kids)))
+        elif isinstance(kids, pikepdf.Dictionary):
+            stack.append((kids, chain))
+
+
+def add_header_scopes(pdf: pikepdf.Pdf) -> int:
+    """Give every /TH a /Scope; returns how many were set."""
+    tree = pdf.Root.get("/StructTreeRoot")
+    if tree is None:
+        return 0
+    count = 0
+    for element, ancestors in _elements(tree):
+        if element.get("/S") != Name.TH:
+            continue
+        in_head = any(a.get("/S") == Name.THead for a in ancestors)
+        scope = Name.Column if in_head else Name.Row
+        attributes = element.get("/A")
+        table_attributes = None
+        if isinstance(attributes, pikepdf.Dictionary):
+            table_attributes = attributes
+        elif isinstance(attributes, pikepdf.Array):
+            table_attributes = next((a for a in attributes if isinstance(a, pikepdf.Dictionary)
+                                     and a.get("/O") == Name.Table), None)
+        if table_attributes is None or table_attributes.get("/O") != Name.Table:
+            table_attributes = Dictionary(O=Name.Table)
+            element.A = (Array([attributes, table_attributes]) if attributes is not None
+                         else table_attributes)
+        if "/Scope" not in table_attributes:
+            table_attributes.Scope = scope
+            count += 1
+    return count
+
+
+def _parent_tree_entry(pdf: pikepdf.Pdf, page: pikepdf.Page) -> pikepdf.Array:
+    """The page's array in the ParentTree (one entry per MCID), created if missing."""
+    tree = pdf.Root.StructTreeRoot
+    parent_tree = tree.get("/ParentTree")
+    if parent_tree is None:
+        parent_tree = tree.ParentTree = pdf.make_indirect(Dictionary(Nums=Array()))
+    nums = parent_tree.Nums
+    if "/StructParents" in page.obj:
+        key = int(page.obj.StructParents)
+        for index in range(0, len(nums), 2):
+            if int(nums[index]) == key:
+                return nums[index + 1]
+    keys = [int(nums[i]) for i in range(0, len(nums), 2)]
+    key = max(keys, default=-1) + 1
+    key = max(key, int(tree.get("/ParentTreeNextKey", 0)))
+    page.obj.StructParents = key
+    tree.ParentTreeNextKey = key + 1
+    entry = pdf.make_indirect(Array())
+    nums.extend([key, entry])
+    return entry
+
+
+def _page_text(source: pikepdf.Pdf, index: int) -> str:
+    """Text of an appended page, for its alternative text."""
+    import pypdf
+
+    buffer = io.BytesIO()
+    single = pikepdf.new()
+    single.pages.append(source.pages[index])
+    single.save(buffer)
+    try:
+        text = pypdf.PdfReader(buffer).pages[0].extract_text() or ""
+    except Exception:  # text extraction is best effort; the label still describes it
+        return ""
+    return " ".join(text.split())
+
+
+def draw_appended(pdf: pikepdf.Pdf, document: AppendedDocument, start: int,
+                  margins_mm: tuple[float, float, float, float]) -> None:
+    """Draw each page of ``document`` into its frame page, as a tagged figure."""
+    top, right, bottom, left = (v * MM for v in margins_mm)
+    structure = pdf.Root.StructTreeRoot
+    container = structure.K if isinstance(structure.K, pikepdf.Dictionary) else structure
+    if not isinstance(container.get("/K"), pikepdf.Array):
+        container.K = Array([container.K]) if "/K" in container else Array()
+    with pikepdf.open(document.file) as source:
+        total = len(source.pages)
+        for offset, page in enumerate(source.pages):
+            target = pdf.pages[start + offset]
+            box = [float(v) for v in target.mediabox]
+            rect = pikepdf.Rectangle(box[0] + left, box[1] + bottom,
+                                     box[2] - right, box[3] - top)
+            formx = pdf.copy_foreign(page.as_form_xobject())
+            name = Name(f"/RgAppendix{document.anchor.split('-')[-1]}p{offset + 1}")
+            target.add_resource(formx, Name.XObject, name)
+            placement = target.calc_form_xobject_placement(formx, name, rect)
+            entry = _parent_tree_entry(pdf, target)
+            mcid = len(entry)
+            label = (f"Appendix {document.number}: {document.title}, "
+                     f"page {offset + 1} of {total}.")
+            figure = pdf.make_indirect(Dictionary(
+                Type=Name.StructElem, S=Name.Figure, P=container, Pg=target.obj, K=mcid,
+                Alt=String(f"{label} {_page_text(source, offset)}".strip()),
+                A=Dictionary(O=Name.Layout, BBox=Array([rect.llx, rect.lly,
+                                                         rect.urx, rect.ury])),
+            ))
+            entry.append(figure)
+            container.K.append(figure)
+            target.contents_add(b"q\n", prepend=True)
+            target.contents_add(b"Q\n/Figure <</MCID %d>> BDC\nq\n" % mcid + placement
+                                + b"\nQ\nEMC\n")
+
+
+def declare_ua(pdf: pikepdf.Pdf) -> None:
+    """Add the PDF/UA-1 identification to XMP (a PDF/A-3a file is tagged too)."""
+    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+        meta.register_xml_namespace("http://www.aiim.org/pdfua/ns/id/", "pdfuaid")
+        meta["pdfuaid:part"] = "1"
+
+
+def finish(data: io.BytesIO, appended: list[AppendedDocument], first_pages: dict[str, int],
+           margins_mm: tuple[float, float, float, float], also_ua: bool = False) -> bytes:
+    with pikepdf.open(data) as pdf:
+        add_header_scopes(pdf)
+        for document in appended:
+            start = first_pages.get(document.anchor)
+            if start is None:
+                raise RenderError(f"the template has no frame for appendix {document.number};"
+                                  " keep partials/appended.html in custom templates")
+            draw_appended(pdf, document, start, margins_mm)
+        if also_ua:
+            declare_ua(pdf)
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True, compress_streams=True,
+                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return out.getvalue()
