@@ -7,8 +7,9 @@ from pathlib import Path
 
 from reportgen.analysis import analyse
 from reportgen.errors import InputError, Problem
+from reportgen.manifest import make_manifest
 from reportgen.model import Report
-from reportgen.pdf import APPENDED_MARGINS_MM, inspect_appendix, write_pdf
+from reportgen.pdf import APPENDED_MARGINS_MM, Embedded, inspect_appendix, write_pdf
 from reportgen.render import AppendedDocument, render_paper, template_dirs
 from reportgen.safeio import atomic_write, slugify
 from reportgen.validate import check_workbook
@@ -20,6 +21,7 @@ class BuildResult:
     html: Path | None
     pages: int
     warnings: list[Problem]
+    manifest: Path | None = None
 
 
 def appended_documents(report: Report) -> list[AppendedDocument]:
@@ -41,8 +43,14 @@ def appended_documents(report: Report) -> list[AppendedDocument]:
 
 
 def build_paper(workbook: Path, outdir: Path, *, templates: Path | None = None,
-                html: bool = False, debug: bool = False) -> BuildResult:
-    """Build ``workbook`` into ``outdir/<slug>.pdf``; nothing is written on any error."""
+                html: bool = False, pdfa: bool = False, manifest: bool = False,
+                debug: bool = False) -> BuildResult:
+    """Build ``workbook`` into ``outdir/<slug>.pdf``; nothing is written on any error.
+
+    ``html`` adds the HTML twin (``<slug>.html``), ``pdfa`` makes the PDF a PDF/A-3a
+    file carrying the workbook, ``manifest`` writes ``<slug>.manifest.json`` with the
+    SHA-256 of every input, template and output.
+    """
     report, problems = check_workbook(workbook)
     if report is None:
         raise InputError(problems, workbook)
@@ -50,18 +58,25 @@ def build_paper(workbook: Path, outdir: Path, *, templates: Path | None = None,
     appended = appended_documents(report)
     document = render_paper(report, analysis, user_dir=templates, appended=appended,
                             appended_margins_mm=APPENDED_MARGINS_MM)
+    twin = render_paper(report, analysis, user_dir=templates, web=True) if html else None
     roots = template_dirs(templates)
+    embed = Embedded(workbook, "The workbook this paper was built from") if pdfa else None
     pdf_bytes = write_pdf(document, base_dir=roots[0], roots=roots, appended=appended,
                           created=report.paper.report_date or report.paper.meeting_date,
-                          debug=debug)
+                          embed=embed, debug=debug)
     stem = slugify(report.paper.title)
-    pdf_path = outdir / f"{stem}.pdf"
-    html_path = outdir / f"{stem}.html" if html else None
-    atomic_write(pdf_path, pdf_bytes)
-    if html_path is not None:
-        atomic_write(html_path, document.encode("utf-8"))
-    return BuildResult(pdf=pdf_path, html=html_path, pages=_count_pages(pdf_bytes),
-                       warnings=problems)
+    outputs = {outdir / f"{stem}.pdf": pdf_bytes}
+    if twin is not None:
+        outputs[outdir / f"{stem}.html"] = twin.encode("utf-8")
+    if manifest:
+        inputs = [workbook, *(d.file for d in appended if d.file)]
+        outputs[outdir / f"{stem}.manifest.json"] = make_manifest(inputs, roots, outputs)
+    for path, data in outputs.items():
+        atomic_write(path, data)
+    paths = list(outputs)
+    return BuildResult(pdf=paths[0], html=paths[1] if twin is not None else None,
+                       pages=_count_pages(pdf_bytes), warnings=problems,
+                       manifest=paths[-1] if manifest else None)
 
 
 def _count_pages(pdf_bytes: bytes) -> int:

@@ -44,27 +44,34 @@ Examples:
   reportgen build paper.xlsx                 writes output/<title>.pdf
   reportgen build paper.xlsx -o papers --html
   reportgen build paper.xlsx --templates our-style/
+  reportgen build paper.xlsx --pdfa --manifest   archive copy + fingerprints
 """)
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("-o", "--outdir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("output"), show_default=True, help="Folder for the PDF.")
 @click.option("--html", "write_html", is_flag=True,
-              help="Also write the intermediate HTML beside the PDF.")
+              help="Also write the paper's HTML twin, for publishing on a website.")
+@click.option("--pdfa", is_flag=True,
+              help="Write PDF/A-3a (archivable, tagged) with the workbook embedded.")
+@click.option("--manifest", is_flag=True,
+              help="Also write <name>.manifest.json: SHA-256 of inputs, templates, outputs.")
 @click.option("--templates", type=click.Path(path_type=Path),
               help="Folder of templates searched before the built-in ones.")
 @click.pass_context
-def build(ctx: click.Context, workbook: Path, outdir: Path, write_html: bool,
-          templates: Path | None) -> None:
+def build(ctx: click.Context, workbook: Path, outdir: Path, write_html: bool, pdfa: bool,
+          manifest: bool, templates: Path | None) -> None:
     """Build a board-paper PDF from a WORKBOOK (.xlsx)."""
     from reportgen.build import build_paper
 
     debug = bool(ctx.find_root().params.get("debug"))
-    result = build_paper(workbook, outdir, templates=templates, html=write_html, debug=debug)
+    result = build_paper(workbook, outdir, templates=templates, html=write_html, pdfa=pdfa,
+                         manifest=manifest, debug=debug)
     for warning in result.warnings:
         click.secho(f"Warning: {warning}", fg="yellow", err=True)
     click.echo(f"Wrote {result.pdf} ({result.pages} pages)")
-    if result.html:
-        click.echo(f"Wrote {result.html}")
+    for extra in (result.html, result.manifest):
+        if extra:
+            click.echo(f"Wrote {extra}")
 
 
 @cli.command(cls=Command, epilog="""\b
@@ -138,6 +145,22 @@ def check(pdfs: tuple[Path, ...]) -> None:
         failed = failed or bool(errors or warnings)
     if failed:
         sys.exit(1)
+
+
+@cli.command(cls=Command, epilog="""\b
+Example:
+  reportgen extract output/paper.pdf -o recovered/
+""")
+@click.argument("pdf", type=click.Path(path_type=Path))
+@click.option("-o", "--outdir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("."), show_default=True, help="Folder for the extracted files.")
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+def extract(pdf: Path, outdir: Path, force: bool) -> None:
+    """Recover the workbook embedded in a paper built with --pdfa."""
+    from reportgen.extract import extract_attachments
+
+    for path in extract_attachments(pdf, outdir, force=force):
+        click.echo(f"Wrote {path}")
 
 
 def main() -> None:

@@ -41,7 +41,7 @@ def render_markup(text: str, figures: Mapping[str, str] | None = None,
     source = _WORD_BULLET.sub("- ", text.replace("\r\n", "\n"))
     rendered = _parser().render(source)
     if number is not None:
-        label = f'<span class="num">{html.escape(number)}</span>'
+        label = f'<span class="num">{html.escape(number)} </span>'
         if rendered.startswith("<p>"):
             rendered = f"<p>{label}{rendered[3:]}"
         else:

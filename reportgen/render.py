@@ -132,6 +132,18 @@ def css_string(value: Any) -> Markup:
     return Markup(f'"{escaped}"')
 
 
+def logo_data_uri(theme: Theme, user_dir: Path | None) -> str | None:
+    """The logo inlined as a data: URI, so the HTML twin is one self-contained file."""
+    if theme.logo is None or user_dir is None:
+        return None
+    import base64
+    import mimetypes
+
+    path = user_dir / theme.logo
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode()}"
+
+
 def render_paper(
     report: Report,
     analysis: Analysis,
@@ -139,8 +151,10 @@ def render_paper(
     user_dir: Path | None = None,
     appended: list[AppendedDocument] | None = None,
     appended_margins_mm: tuple[float, float, float, float] = (0, 0, 0, 0),
+    web: bool = False,
 ) -> str:
-    """HTML of the whole paper, ready for WeasyPrint."""
+    """HTML of the whole paper: for WeasyPrint, or with ``web`` the self-contained,
+    accessible HTML twin for publishing on a website."""
     env = make_environment(user_dir)
     figures = analysis.figures
 
@@ -149,11 +163,14 @@ def render_paper(
 
     try:
         template = env.get_template("paper.html")
+        theme = load_theme(user_dir)
         return template.render(
             report=report,
             paper=report.paper,
             analysis=analysis,
-            theme=load_theme(user_dir),
+            theme=theme,
+            logo_src=logo_data_uri(theme, user_dir),
+            web=web,
             appended=appended or [],
             appended_margins_mm=appended_margins_mm,
             markup=markup,

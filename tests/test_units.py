@@ -57,14 +57,14 @@ def test_status_summary_counts_by_theme_in_order():
 def test_markup_escapes_everything_but_bold_and_bullets():
     html = render_markup("A **bold** <b>x</b> & [l](http://x)\n• one\n- [[Survey]]",
                          {"survey": "5 (50% of staff)"}, number="2.4")
-    assert html.startswith('<p><span class="num">2.4</span>A <strong>bold</strong> '
+    assert html.startswith('<p><span class="num">2.4 </span>A <strong>bold</strong> '
                            "&lt;b&gt;x&lt;/b&gt; &amp; [l](http://x)</p>")
     assert "<li>one</li>" in html and "<li>5 (50% of staff)</li>" in html
 
 
 def test_markup_number_before_a_leading_list():
     html = render_markup("- first", number="1.1")
-    assert html.startswith('<p class="number-only"><span class="num">1.1</span></p>')
+    assert html.startswith('<p class="number-only"><span class="num">1.1 </span></p>')
 
 
 @pytest.mark.parametrize(("text", "expected"), [
