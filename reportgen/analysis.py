@@ -44,7 +44,31 @@ def metrics_frame(metrics: list[Metric]) -> pd.DataFrame:
         for r, t in zip(frame["rate"], frame["target"], strict=True)
     ]
     frame["figure"] = [_figure(row) for row in frame.itertuples()]
+    frame["change"] = pd.Series(_changes(frame), index=frame.index, dtype=object)
     return frame
+
+
+def _changes(frame: pd.DataFrame) -> list[str | None]:
+    """Each period against the metric's previous one, in words: "up 5 points from 29%"."""
+    changes: list[str | None] = [None] * len(frame)
+    for _, group in frame.groupby(frame["metric"].str.casefold(), sort=False):
+        positions = list(group.index)
+        for before, now in zip(positions, positions[1:], strict=False):
+            old, new = frame.loc[before], frame.loc[now]
+            if old["percent"] is not None and new["percent"] is not None:
+                delta = new["percent"] - old["percent"]
+                size = f"{abs(delta)} point{'s' if abs(delta) != 1 else ''}"
+                start = f"{old['percent']}%"
+            else:
+                delta = new["count"] - old["count"]
+                size = format_count(abs(delta))
+                start = format_count(old["count"])
+            if delta == 0:
+                changes[frame.index.get_loc(now)] = f"unchanged from {old['period']}"
+            else:
+                word = "up" if delta > 0 else "down"
+                changes[frame.index.get_loc(now)] = f"{word} {size} from {start}"
+    return changes
 
 
 def _figure(row) -> str:

@@ -102,6 +102,26 @@ class Metric:
 
 
 @dataclass(frozen=True)
+class MonthlyValue:
+    month: date  # first day of the month
+    value: float  # percentages as fractions (0.043 for 4.3%)
+    rebase: bool = False
+
+
+@dataclass
+class WorkforceMeasure:
+    """A monthly workforce measure, shown as an SPC (or run) chart."""
+
+    name: str
+    values: list[MonthlyValue]
+    percent: bool = False
+    unit: str | None = None
+    target: float | None = None  # same scale as values
+    direction: str = "neutral"  # higher | lower | neutral
+    source: str | None = None
+
+
+@dataclass(frozen=True)
 class Appendix:
     number: str
     title: str
@@ -120,3 +140,4 @@ class Report:
     actions: list[Action]
     metrics: list[Metric]
     appendices: list[Appendix]
+    workforce: list[WorkforceMeasure] = field(default_factory=list)

@@ -208,7 +208,32 @@ APPENDICES = TableSheet(
     required=False,
 )
 
-TABLE_SHEETS: tuple[TableSheet, ...] = (ASSURANCE, SECTIONS, ACTIONS, METRICS, APPENDICES)
+DIRECTIONS = {"higher is better": "higher", "lower is better": "lower", "neutral": "neutral"}
+
+WORKFORCE = TableSheet(
+    "Workforce",
+    "Monthly workforce measures (turnover, sickness absence, appraisal, training, "
+    "vacancies): one row per measure per month. Each gets a Making Data Count SPC chart "
+    "(a run chart with fewer than 15 months).",
+    (
+        Column("Metric", "Name of the measure, e.g. \"Sickness absence\".", True,
+               aliases=("Measure",)),
+        Column("Month", "The month, as a date or e.g. \"Nov 2018\".", True,
+               aliases=("Period", "Date")),
+        Column("Value", "The value; percentages as 4.3% (or all typed as 4.3).", True),
+        Column("Unit", '"%" for a percentage, otherwise what is counted (optional).'),
+        Column("Target", "Target, in the same unit as the value (optional)."),
+        Column("Direction", "Higher is better, Lower is better or Neutral "
+               "(on any row of the measure).", aliases=("Improvement direction",)),
+        Column("Rebase", "Yes on the month from which the process limits are "
+               "recalculated, e.g. after a change of policy (optional)."),
+        Column("Source", "Where the figures come from (optional)."),
+    ),
+    required=False,
+)
+
+TABLE_SHEETS: tuple[TableSheet, ...] = (ASSURANCE, SECTIONS, ACTIONS, METRICS, WORKFORCE,
+                                        APPENDICES)
 
 YES_WORDS = {"yes", "y", "true", "✓", "✔", "x"}
 NO_WORDS = {"no", "n", "false", ""}

@@ -21,20 +21,24 @@ from reportgen.model import (
     Due,
     Metric,
     Milestone,
+    MonthlyValue,
     Paper,
     Paragraph,
     Report,
     Section,
+    WorkforceMeasure,
 )
 from reportgen.schema import (
     ACTIONS,
     APPENDICES,
     ASSURANCE,
+    DIRECTIONS,
     METRICS,
     NO_WORDS,
     PAPER_FIELDS,
     PAPER_SHEET,
     SECTIONS,
+    WORKFORCE,
     YES_WORDS,
     Status,
 )
@@ -115,6 +119,7 @@ class Validator:
             actions=self.actions(),
             metrics=metrics,
             appendices=self.appendices(),
+            workforce=self.workforce(),
         )
         self.warn_overdue_not_started(report)
         if any(p.severity == "error" for p in self.problems):
@@ -428,6 +433,85 @@ class Validator:
                          "type a percentage such as 40%")
             return None
         return number
+
+    def workforce(self) -> list[WorkforceMeasure]:
+        """Monthly measures, grouped by name in order of first appearance."""
+        table = self.table(WORKFORCE.name)
+        if table is None:
+            return []
+        measures: dict[str, WorkforceMeasure] = {}
+        rows: dict[str, list[tuple[Row, MonthlyValue]]] = {}
+        for row in table.rows:
+            name = self.required_text(table, row, "Metric")
+            reading = read_date(row.value("Month"))
+            if reading.value is None:
+                self.problem(table.sheet, row.ref("Month"),
+                             reading.error or f'"{as_text(row.value("Month"))}" is not a month',
+                             'give the month as a date or e.g. "Nov 2018"')
+                continue
+            value = self.signed_number(table, row, "Value")
+            if value is None or not name:
+                continue
+            key = name.casefold()
+            measure = measures.setdefault(key, WorkforceMeasure(name=name, values=[]))
+            month = reading.value.replace(day=1)
+            entry = MonthlyValue(month, value, self.yes_no(table, row, "Rebase"))
+            if any(existing.month == month for _, existing in rows.get(key, [])):
+                self.problem(table.sheet, row.ref("Month"),
+                             f"{name} has two values for {month:%b %Y}", "keep one row per month")
+                continue
+            rows.setdefault(key, []).append((row, entry))
+            unit = as_text(row.value("Unit"))
+            if unit:
+                measure.unit = unit
+            direction = as_text(row.value("Direction"))
+            if direction:
+                wanted = DIRECTIONS.get(" ".join(direction.split()).casefold())
+                if wanted is None:
+                    self.problem(table.sheet, row.ref("Direction"),
+                                 f'"{direction}" is not an improvement direction',
+                                 "use Higher is better, Lower is better or Neutral")
+                else:
+                    measure.direction = wanted
+            target = self.signed_number(table, row, "Target", required=False)
+            if target is not None:
+                measure.target = target
+            measure.source = as_text(row.value("Source")) or measure.source
+        for key, measure in measures.items():
+            ordered = sorted(rows.get(key, []), key=lambda pair: pair[1].month)
+            measure.values = [entry for _, entry in ordered]
+            measure.percent = (measure.unit or "").strip() == "%"
+            if measure.percent and measure.values and max(
+                    abs(v.value) for v in measure.values) > 1:
+                # Typed as 4.3 rather than 4.3%: the whole measure is on a 0-100 scale.
+                measure.values = [MonthlyValue(v.month, v.value / 100, v.rebase)
+                                  for v in measure.values]
+                if measure.target is not None:
+                    measure.target /= 100
+            elif measure.percent and measure.target is not None and measure.target > 1:
+                measure.target /= 100
+        return list(measures.values())
+
+    def signed_number(self, table: Table, row: Row, column: str,
+                      required: bool = True) -> float | None:
+        """A number that may be negative (a change) or a percentage typed as "4.3%"."""
+        value = row.value(column)
+        if value is None:
+            if required:
+                self.problem(table.sheet, row.ref(column), f"'{column}' is empty",
+                             "type a number")
+            return None
+        if isinstance(value, bool):
+            value = None
+        elif isinstance(value, int | float):
+            return float(value)
+        text = (as_text(row.value(column)) or "").replace(",", "").strip()
+        try:
+            return float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
+        except ValueError:
+            self.problem(table.sheet, row.ref(column), f'"{text}" is not a number',
+                         "type a number, e.g. 4.3%")
+            return None
 
     def appendices(self) -> list[Appendix]:
         table = self.table(APPENDICES.name)

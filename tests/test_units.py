@@ -31,6 +31,16 @@ def test_metric_figures_read_like_the_paper():
     ])
     assert list(frame["figure"]) == ["111 (34% of staff)", "107 awards", "150 (45% of staff)"]
     assert list(frame["target_met"]) == [False, None, True]
+    assert list(frame["change"]) == [None, None, "up 11 points from 34%"]
+
+
+def test_metric_changes_in_words_for_counts_and_no_change():
+    frame = metrics_frame([
+        Metric("Awards", "2017", 95, None, "awards"), Metric("Awards", "2018", 107, None, "awards"),
+        Metric("Rate", "Q1", 1, 4), Metric("Rate", "Q2", 1, 4), Metric("Rate", "Q3", 1, 5),
+    ])
+    assert list(frame["change"]) == [None, "up 12 from 95", None, "unchanged from Q1",
+                                     "down 5 points from 25%"]
 
 
 def _action(action_id, theme, *statuses):
