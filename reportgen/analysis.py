@@ -6,12 +6,19 @@ come from here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from reportgen.model import Action, Metric, Report
-from reportgen.schema import Status
+from reportgen.model import Action, Metric, Report, WorkforceMeasure
+from reportgen.progress import Progress, compare
+from reportgen.schema import SPC_MIN_POINTS, Status
+
+if TYPE_CHECKING:
+    from reportgen.charts import Chart
+    from reportgen.spc import SpcResult
 
 
 def percent(numerator: float, denominator: float) -> int:
@@ -53,7 +60,7 @@ def _changes(frame: pd.DataFrame) -> list[str | None]:
     changes: list[str | None] = [None] * len(frame)
     for _, group in frame.groupby(frame["metric"].str.casefold(), sort=False):
         positions = list(group.index)
-        for before, now in zip(positions, positions[1:], strict=False):
+        for before, now in itertools.pairwise(positions):
             old, new = frame.loc[before], frame.loc[now]
             if old["percent"] is not None and new["percent"] is not None:
                 delta = new["percent"] - old["percent"]
@@ -119,6 +126,15 @@ def status_summary(actions: list[Action]) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
+class WorkforceView:
+    """A workforce measure with its SPC (or run) chart."""
+
+    measure: WorkforceMeasure
+    result: SpcResult
+    chart: Chart
+
+
+@dataclass(frozen=True)
 class Analysis:
     """What the templates need beyond the model itself."""
 
@@ -126,13 +142,82 @@ class Analysis:
     figures: dict[str, str]
     themes: list[Theme]
     status_summary: pd.DataFrame | None
+    progress: Progress
+    status_chart: Chart | None = None
+    metric_charts: list[Chart] = field(default_factory=list)
+    workforce: list[WorkforceView] = field(default_factory=list)
+    workforce_table: pd.DataFrame | None = None
 
 
-def analyse(report: Report) -> Analysis:
+def metric_charts(frame: pd.DataFrame) -> list[Chart]:
+    """A trend chart for every metric reported for more than one period."""
+    from reportgen.charts import trend_chart
+
+    charts = []
+    for _, group in frame.groupby(frame["metric"].str.casefold(), sort=False):
+        if len(group) < 2:
+            continue
+        rated = group["rate"].notna().all()
+        values = list(group["rate"] if rated else group["count"])
+        target = group["target"].dropna()
+        unit = group["unit"].dropna()
+        charts.append(trend_chart(
+            group["metric"].iloc[0], list(group["period"]), [float(v) for v in values],
+            percent=bool(rated), target=float(target.iloc[-1]) if len(target) else None,
+            unit=str(unit.iloc[-1]) if len(unit) else None))
+    return charts
+
+
+def workforce_views(measures: list[WorkforceMeasure], min_points: int = SPC_MIN_POINTS
+                    ) -> list[WorkforceView]:
+    from reportgen.charts import spc_chart
+    from reportgen.spc import Direction, xmr
+
+    views = []
+    for measure in measures:
+        periods = [f"{v.month:%b %Y}" for v in measure.values]
+        result = xmr([v.value for v in measure.values], periods,
+                     direction=Direction(measure.direction), target=measure.target,
+                     rebase_at=[p for p, v in zip(periods, measure.values, strict=True)
+                                if v.rebase and p != periods[0]],
+                     min_points=min_points)
+        views.append(WorkforceView(measure, result, spc_chart(
+            measure.name, result, percent=measure.percent, unit=measure.unit)))
+    return views
+
+
+def workforce_table(measures: list[WorkforceMeasure]) -> pd.DataFrame | None:
+    """Every monthly value, months down and measures across: the charts' numbers."""
+    if not measures:
+        return None
+    columns = {}
+    for measure in measures:
+        columns[measure.name] = pd.Series(
+            {v.month: (f"{v.value * 100:.1f}%" if measure.percent else format_count(v.value))
+             for v in measure.values})
+    table = pd.DataFrame(columns).sort_index()
+    table.index = [f"{month:%b %Y}" for month in table.index]
+    return table.fillna("–")
+
+
+def analyse(report: Report, previous: Report | None = None, *,
+            charts: bool = True) -> Analysis:
+    """Everything computed for the paper; ``previous`` is the last paper's report."""
     metrics = metrics_frame(report.metrics)
+    summary = status_summary(report.actions) if report.actions else None
+    status_chart = None
+    if charts and summary is not None:
+        from reportgen.charts import status_by_theme_chart
+
+        status_chart = status_by_theme_chart(summary)
     return Analysis(
         metrics=metrics,
         figures=latest_figures(metrics),
         themes=themes(report.actions),
-        status_summary=status_summary(report.actions) if report.actions else None,
+        status_summary=summary,
+        progress=compare(report, previous),
+        status_chart=status_chart,
+        metric_charts=metric_charts(metrics) if charts and not metrics.empty else [],
+        workforce=workforce_views(report.workforce) if charts else [],
+        workforce_table=workforce_table(report.workforce),
     )

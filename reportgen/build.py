@@ -12,7 +12,7 @@ from reportgen.model import Report
 from reportgen.pdf import APPENDED_MARGINS_MM, Embedded, inspect_appendix, write_pdf
 from reportgen.render import AppendedDocument, render_paper, template_dirs
 from reportgen.safeio import atomic_write, slugify
-from reportgen.validate import check_workbook
+from reportgen.validate import check_workbook, load_report
 
 
 @dataclass(frozen=True)
@@ -43,10 +43,11 @@ def appended_documents(report: Report) -> list[AppendedDocument]:
 
 
 def build_paper(workbook: Path, outdir: Path, *, templates: Path | None = None,
-                html: bool = False, pdfa: bool = False, manifest: bool = False,
-                debug: bool = False) -> BuildResult:
+                previous: Path | None = None, html: bool = False, pdfa: bool = False,
+                manifest: bool = False, debug: bool = False) -> BuildResult:
     """Build ``workbook`` into ``outdir/<slug>.pdf``; nothing is written on any error.
 
+    ``previous`` is the workbook of the last paper, for "changes since" reporting;
     ``html`` adds the HTML twin (``<slug>.html``), ``pdfa`` makes the PDF a PDF/A-3a
     file carrying the workbook, ``manifest`` writes ``<slug>.manifest.json`` with the
     SHA-256 of every input, template and output.
@@ -54,7 +55,8 @@ def build_paper(workbook: Path, outdir: Path, *, templates: Path | None = None,
     report, problems = check_workbook(workbook)
     if report is None:
         raise InputError(problems, workbook)
-    analysis = analyse(report)
+    earlier = load_report(previous) if previous is not None else None
+    analysis = analyse(report, earlier)
     appended = appended_documents(report)
     document = render_paper(report, analysis, user_dir=templates, appended=appended,
                             appended_margins_mm=APPENDED_MARGINS_MM)
@@ -69,7 +71,8 @@ def build_paper(workbook: Path, outdir: Path, *, templates: Path | None = None,
     if twin is not None:
         outputs[outdir / f"{stem}.html"] = twin.encode("utf-8")
     if manifest:
-        inputs = [workbook, *(d.file for d in appended if d.file)]
+        inputs = [workbook, *([previous] if previous else []),
+                  *(d.file for d in appended if d.file)]
         outputs[outdir / f"{stem}.manifest.json"] = make_manifest(inputs, roots, outputs)
     for path, data in outputs.items():
         atomic_write(path, data)

@@ -44,11 +44,14 @@ Examples:
   reportgen build paper.xlsx                 writes output/<title>.pdf
   reportgen build paper.xlsx -o papers --html
   reportgen build paper.xlsx --templates our-style/
+  reportgen build paper.xlsx --previous last-time.xlsx   what changed since
   reportgen build paper.xlsx --pdfa --manifest   archive copy + fingerprints
 """)
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("-o", "--outdir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("output"), show_default=True, help="Folder for the PDF.")
+@click.option("--previous", type=click.Path(path_type=Path),
+              help="Workbook of the previous paper: adds what changed since then.")
 @click.option("--html", "write_html", is_flag=True,
               help="Also write the paper's HTML twin, for publishing on a website.")
 @click.option("--pdfa", is_flag=True,
@@ -58,14 +61,14 @@ Examples:
 @click.option("--templates", type=click.Path(path_type=Path),
               help="Folder of templates searched before the built-in ones.")
 @click.pass_context
-def build(ctx: click.Context, workbook: Path, outdir: Path, write_html: bool, pdfa: bool,
-          manifest: bool, templates: Path | None) -> None:
+def build(ctx: click.Context, workbook: Path, outdir: Path, previous: Path | None,
+          write_html: bool, pdfa: bool, manifest: bool, templates: Path | None) -> None:
     """Build a board-paper PDF from a WORKBOOK (.xlsx)."""
     from reportgen.build import build_paper
 
     debug = bool(ctx.find_root().params.get("debug"))
-    result = build_paper(workbook, outdir, templates=templates, html=write_html, pdfa=pdfa,
-                         manifest=manifest, debug=debug)
+    result = build_paper(workbook, outdir, templates=templates, previous=previous,
+                         html=write_html, pdfa=pdfa, manifest=manifest, debug=debug)
     for warning in result.warnings:
         click.secho(f"Warning: {warning}", fg="yellow", err=True)
     click.echo(f"Wrote {result.pdf} ({result.pages} pages)")

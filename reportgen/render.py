@@ -24,7 +24,7 @@ from reportgen.dates import long_date
 from reportgen.errors import TemplateError
 from reportgen.markup import render_markup
 from reportgen.model import Report
-from reportgen.schema import PURPOSE_WORDS
+from reportgen.schema import PURPOSE_WORDS, SPC_MIN_POINTS
 
 _PACKAGE = Path(__file__).resolve().parent
 #: Built-in templates: inside the package when installed, beside it in a checkout.
@@ -175,6 +175,7 @@ def render_paper(
             appended_margins_mm=appended_margins_mm,
             markup=markup,
             purpose_words=PURPOSE_WORDS,
+            spc_min_points=SPC_MIN_POINTS,
         )
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"{exc.filename}:{exc.lineno}: {exc.message}") from exc

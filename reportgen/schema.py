@@ -208,6 +208,9 @@ APPENDICES = TableSheet(
     required=False,
 )
 
+#: Fewer months than this get a run chart rather than an SPC chart (Making Data Count).
+SPC_MIN_POINTS = 15
+
 DIRECTIONS = {"higher is better": "higher", "lower is better": "lower", "neutral": "neutral"}
 
 WORKFORCE = TableSheet(
