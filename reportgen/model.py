@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from reportgen.schema import STATUS_SEVERITY, Status
+from reportgen.schema import Status
 
 
 @dataclass(frozen=True)
@@ -83,11 +83,17 @@ class Action:
 
     @property
     def status(self) -> Status:
-        """Complete only when every milestone is; otherwise the most worrying one."""
+        """Complete when every milestone is; Off track or At risk if any milestone is;
+        Not started if none has started; otherwise On track (under way)."""
         statuses = {m.status for m in self.milestones}
         if statuses == {Status.COMPLETE}:
             return Status.COMPLETE
-        return next(s for s in STATUS_SEVERITY if s in statuses)
+        for worrying in (Status.OFF_TRACK, Status.AT_RISK):
+            if worrying in statuses:
+                return worrying
+        if statuses == {Status.NOT_STARTED}:
+            return Status.NOT_STARTED
+        return Status.ON_TRACK
 
 
 @dataclass(frozen=True)

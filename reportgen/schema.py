@@ -33,16 +33,6 @@ class Status(Enum):
         return None
 
 
-#: Order used when an action's milestones disagree: the first one found wins.
-STATUS_SEVERITY = (
-    Status.OFF_TRACK,
-    Status.AT_RISK,
-    Status.ON_TRACK,
-    Status.NOT_STARTED,
-    Status.COMPLETE,
-)
-
-
 @dataclass(frozen=True)
 class Column:
     """A column of a table sheet."""

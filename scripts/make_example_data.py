@@ -1032,7 +1032,7 @@ ACTIONS = [
             (
                 "Running cost savings identified for 2019/2020",
                 DIR_FINANCE,
-                date(2018, 12, 31),
+                date(2018, 10, 31),
                 "Off track",
                 "Savings identified so far fall short of the target running costs; further "
                 "options are being worked up.",
@@ -1237,10 +1237,107 @@ def add_sheet(wb, name, headers, rows, widths, wrap=(), percent=()):
     return ws
 
 
-def action_rows():
+# ---------------------------------------------------------------------------
+# Workforce: 24 months of monthly measures (Nov 2016 - Oct 2018) for the SPC charts.
+# Deterministic patterns chosen to show each Making Data Count signal:
+#   sickness absence drops below its mean for the last 8 months (improving, low);
+#   turnover is stable above its target (consistently failing);
+#   appraisal has one month far below the lower limit (concern, low);
+#   training compliance rises 7 months in a row (improving, high);
+#   vacancy rate is rebased in July 2018 after the new establishment was agreed.
+# ---------------------------------------------------------------------------
+
+WORKFORCE_SOURCE = "Electronic Staff Record (ESR), month end"
+MONTHS = [date(2016 + (10 + i) // 12, (10 + i) % 12 + 1, 1) for i in range(24)]
+WIGGLE = [0.2, -0.1, 0.3, -0.2, 0.1, -0.3, 0.25, 0.0, -0.15, 0.2, -0.05, 0.15,
+          -0.25, 0.1, 0.05, -0.1, 0.1, -0.1, 0.05, 0.15, -0.05, 0.0, -0.1, 0.05]
+WORKFORCE = {
+    # name: (values in %, target %, direction, rebase month)
+    "Sickness absence": (
+        [4.4 + w for w in WIGGLE[:16]] + [3.7 + w for w in WIGGLE[16:]],
+        3.8, "Lower is better", None),
+    "Staff turnover (12-month rolling)": (
+        [14.8 + 1.5 * w for w in WIGGLE], 12.0, "Lower is better", None),
+    "Appraisal rate": (
+        [85.0 + 4 * w for w in WIGGLE[:21]] + [74.0] + [85.0 + 4 * w for w in WIGGLE[22:]],
+        90.0, "Higher is better", None),
+    "Mandatory training compliance": (
+        [87.0 + 2 * w for w in WIGGLE[:17]] + [88.4, 89.9, 91.2, 92.0, 93.1, 94.5, 95.3],
+        95.0, "Higher is better", None),
+    "Vacancy rate": (
+        [7.0 + 2 * w for w in WIGGLE[:20]] + [5.1 + w for w in WIGGLE[20:]],
+        5.0, "Lower is better", date(2018, 7, 1)),
+}
+
+
+def workforce_rows():
+    rows = []
+    for name, (values, target, direction, rebase) in WORKFORCE.items():
+        for index, (month, value) in enumerate(zip(MONTHS, values, strict=True)):
+            first = index == 0
+            rows.append((name, month, round(value / 100, 4), "%",
+                         target / 100 if first else None, direction if first else None,
+                         "Yes" if rebase == month else None,
+                         WORKFORCE_SOURCE if first else None))
+    return rows
+
+
+# ---------------------------------------------------------------------------
+# The previous paper (May 2018): the same tracker six months earlier, so that
+# `reportgen build ... --previous` can say what changed.
+# ---------------------------------------------------------------------------
+
+PREVIOUS_WORKBOOK = DATA / "dorset-od-framework-2018-05.xlsx"
+PREVIOUS_PAPER_CHANGES = {
+    "Meeting date": date(2018, 5, 9),
+    "Agenda item": "11",
+    "Title": "Organisational Development Framework Update 2017/2018",
+    "Date of report": date(2018, 4, 25),
+    "Previous committees": "Update on the OD Framework provided in November 2017.",
+}
+NEW_SINCE_MAY = {"V1", "G9"}  # actions added to the plan after the May paper
+# Per action: statuses of its milestones in May, and due dates that have since moved.
+MAY_STATUS = {
+    "G2": ["On track", "Not started"], "G3": ["Not started", "Not started"],
+    "G5": ["Complete"], "G6": ["On track"], "G7": ["Not started", "Not started"],
+    "G8": ["On track"], "G10": ["Not started", "Not started"],
+    "V2": ["On track"], "V4": ["Not started", "On track"], "V5": ["Complete"],
+    "V8": ["On track", "On track", "Not started"],
+    "S2": ["On track", "Not started"], "S3": ["Not started"],
+    "S4": ["At risk", "Not started"], "S5": ["On track", "Not started"],
+}
+MAY_DUE = {("G7", 0): date(2018, 12, 31), ("G8", 0): date(2019, 1, 31),
+           ("S6", 0): date(2019, 3, 31)}
+NOTE_UNCHANGED = {"G1", "V3"}  # progress notes nobody updated since May
+MAY_NOTE = "Scoping under way; fuller update at the November meeting."
+REMOVED_SINCE_MAY = {
+    "id": "S7", "theme": "Theme 3: Organisational Structures",
+    "action": "Relocate the Canford Heath team to Vespasian House",
+    "milestones": [("Move completed", "Head of Corporate Services", date(2018, 9, 30),
+                    "On track", "Superseded by the working-environment review.")],
+}
+
+
+def previous_actions():
+    actions = []
+    for action in ACTIONS:
+        if action["id"] in NEW_SINCE_MAY:
+            continue
+        statuses = MAY_STATUS.get(action["id"])
+        milestones = []
+        for index, (name, lead, due, status, note) in enumerate(action["milestones"]):
+            milestones.append((
+                name, lead, MAY_DUE.get((action["id"], index), due),
+                statuses[index] if statuses else status,
+                note if action["id"] in NOTE_UNCHANGED else MAY_NOTE))
+        actions.append({**action, "milestones": milestones})
+    return [*actions, REMOVED_SINCE_MAY]
+
+
+def action_rows(actions=None):
     """One row per milestone; ID, Theme and Action only on an action's first row."""
     rows = []
-    for action in ACTIONS:
+    for action in ACTIONS if actions is None else actions:
         for index, milestone in enumerate(action["milestones"]):
             if index == 0:
                 rows.append((action["id"], action["theme"], action["action"], *milestone))
@@ -1249,14 +1346,17 @@ def action_rows():
     return rows
 
 
-def write_workbook(path):
+def write_workbook(path, previous=False):
+    paper = PAPER
+    if previous:
+        paper = [(field, PREVIOUS_PAPER_CHANGES.get(field, value)) for field, value in PAPER]
     wb = Workbook()
     wb.remove(wb.active)
     wb.properties.creator = "Eleanor Parson"
     wb.properties.title = "Organisational Development Framework Update 2018/2019"
     wb.properties.created = STAMP
     wb.properties.modified = STAMP
-    add_sheet(wb, "Paper", ["Field", "Value"], PAPER, [28, 100], wrap={"Value"})
+    add_sheet(wb, "Paper", ["Field", "Value"], paper, [28, 100], wrap={"Value"})
     add_sheet(
         wb,
         "Assurance",
@@ -1286,15 +1386,28 @@ def write_workbook(path):
         wb,
         "Actions",
         ["ID", "Theme", "Action", "Milestone", "Lead", "Due", "Status", "Progress note"],
-        action_rows(),
+        action_rows(previous_actions() if previous else None),
         [6, 26, 40, 40, 28, 14, 12, 60],
         wrap={"Theme", "Action", "Milestone", "Lead", "Progress note"},
     )
+    if not previous:
+        ws = add_sheet(
+            wb,
+            "Workforce",
+            ["Metric", "Month", "Value", "Unit", "Target", "Direction", "Rebase", "Source"],
+            workforce_rows(),
+            [32, 12, 10, 6, 9, 18, 8, 40],
+            percent={"Value", "Target"},
+        )
+        for (cell,) in ws.iter_rows(min_row=2, min_col=2, max_col=2):
+            cell.number_format = "mmm yyyy"
+        for (cell,) in ws.iter_rows(min_row=2, min_col=3, max_col=3):
+            cell.number_format = "0.0%"
     add_sheet(
         wb,
         "Appendices",
         ["Appendix", "Title", "File"],
-        APPENDIX_LIST,
+        [(n, t, None) for n, t, _ in APPENDIX_LIST] if previous else APPENDIX_LIST,
         [10, 80, 44],
         wrap={"Title"},
     )
@@ -1393,9 +1506,10 @@ def write_pdf(html, path):
 def main():
     APPENDICES.mkdir(parents=True, exist_ok=True)
     write_workbook(WORKBOOK)
+    write_workbook(PREVIOUS_WORKBOOK, previous=True)
     write_pdf(lwd_html(), LWD_PDF)
     write_pdf(pcwc_html(), PCWC_PDF)
-    for path in (WORKBOOK, LWD_PDF, PCWC_PDF):
+    for path in (WORKBOOK, PREVIOUS_WORKBOOK, LWD_PDF, PCWC_PDF):
         print(f"wrote {path.relative_to(ROOT)}")
 
 

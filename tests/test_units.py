@@ -50,7 +50,8 @@ def _action(action_id, theme, *statuses):
 
 def test_action_status_is_complete_only_when_all_milestones_are():
     assert _action("A", "T", Status.COMPLETE, Status.COMPLETE).status is Status.COMPLETE
-    assert _action("A", "T", Status.COMPLETE, Status.NOT_STARTED).status is Status.NOT_STARTED
+    assert _action("A", "T", Status.COMPLETE, Status.NOT_STARTED).status is Status.ON_TRACK
+    assert _action("A", "T", Status.NOT_STARTED).status is Status.NOT_STARTED
     assert _action("A", "T", Status.ON_TRACK, Status.AT_RISK).status is Status.AT_RISK
     assert _action("A", "T", Status.OFF_TRACK, Status.AT_RISK).status is Status.OFF_TRACK
 
