@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 EXAMPLE := data/dorset-od-framework-2018.xlsx
+PREVIOUS := data/dorset-od-framework-2018-05.xlsx
 
 .PHONY: demo test lint system-deps venv clean
 
@@ -21,7 +22,7 @@ $(BIN)/reportgen: pyproject.toml
 venv: system-deps $(BIN)/reportgen
 
 demo: venv
-	$(BIN)/reportgen build $(EXAMPLE) -o output
+	$(BIN)/reportgen build $(EXAMPLE) --previous $(PREVIOUS) -o output --html
 
 test: venv
 	$(BIN)/python -m pytest

@@ -158,7 +158,8 @@ def metric_charts(frame: pd.DataFrame) -> list[Chart]:
         if len(group) < 2:
             continue
         rated = group["rate"].notna().all()
-        values = list(group["rate"] if rated else group["count"])
+        # Rates as the table shows them (whole percent), so chart and table agree.
+        values = list(group["percent"] / 100 if rated else group["count"])
         target = group["target"].dropna()
         unit = group["unit"].dropna()
         charts.append(trend_chart(

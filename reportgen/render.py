@@ -22,6 +22,7 @@ from markupsafe import Markup
 from reportgen.analysis import Analysis, format_count
 from reportgen.dates import long_date
 from reportgen.errors import TemplateError
+from reportgen.icons import assurance_icon, variation_icon
 from reportgen.markup import render_markup
 from reportgen.model import Report
 from reportgen.schema import PURPOSE_WORDS, SPC_MIN_POINTS
@@ -108,6 +109,7 @@ def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.do"],
     )
     env.filters.update(
         long_date=long_date,
@@ -176,6 +178,8 @@ def render_paper(
             markup=markup,
             purpose_words=PURPOSE_WORDS,
             spc_min_points=SPC_MIN_POINTS,
+            variation_icon=variation_icon,
+            assurance_icon=assurance_icon,
         )
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"{exc.filename}:{exc.lineno}: {exc.message}") from exc
