@@ -42,6 +42,46 @@ def appended_documents(report: Report) -> list[AppendedDocument]:
     return documents
 
 
+@dataclass(frozen=True)
+class RenderedPaper:
+    """A paper laid out and finished, not yet written anywhere."""
+
+    report: Report
+    pdf: bytes
+    html: str  # the HTML given to WeasyPrint
+    twin: str | None  # the HTML twin, if asked for
+    inputs: list[Path]  # every file it was built from
+    roots: list[Path]  # template folders
+    warnings: list[Problem]
+
+
+def render_paper_pdf(workbook: Path, *, templates: Path | None = None,
+                     previous: Path | None = None, html: bool = False, pdfa: bool = False,
+                     pack: bool = False, debug: bool = False) -> RenderedPaper:
+    """Read, validate, analyse and lay out one paper (see :func:`build_paper`).
+
+    ``pack`` leaves the running header and footer out: a meeting pack stamps its own
+    continuous ones over every page.
+    """
+    report, problems = check_workbook(workbook)
+    if report is None:
+        raise InputError(problems, workbook)
+    earlier = load_report(previous) if previous is not None else None
+    analysis = analyse(report, earlier)
+    appended = appended_documents(report)
+    document = render_paper(report, analysis, user_dir=templates, appended=appended,
+                            appended_margins_mm=APPENDED_MARGINS_MM, pack=pack)
+    twin = render_paper(report, analysis, user_dir=templates, web=True) if html else None
+    roots = template_dirs(templates)
+    embed = Embedded(workbook, "The workbook this paper was built from") if pdfa else None
+    pdf_bytes = write_pdf(document, base_dir=roots[0], roots=roots, appended=appended,
+                          created=report.paper.report_date or report.paper.meeting_date,
+                          embed=embed, debug=debug)
+    inputs = [workbook, *([previous] if previous else []),
+              *(d.file for d in appended if d.file)]
+    return RenderedPaper(report, pdf_bytes, document, twin, inputs, roots, problems)
+
+
 def build_paper(workbook: Path, outdir: Path, *, templates: Path | None = None,
                 previous: Path | None = None, html: bool = False, pdfa: bool = False,
                 manifest: bool = False, debug: bool = False) -> BuildResult:
@@ -52,33 +92,20 @@ def build_paper(workbook: Path, outdir: Path, *, templates: Path | None = None,
     file carrying the workbook, ``manifest`` writes ``<slug>.manifest.json`` with the
     SHA-256 of every input, template and output.
     """
-    report, problems = check_workbook(workbook)
-    if report is None:
-        raise InputError(problems, workbook)
-    earlier = load_report(previous) if previous is not None else None
-    analysis = analyse(report, earlier)
-    appended = appended_documents(report)
-    document = render_paper(report, analysis, user_dir=templates, appended=appended,
-                            appended_margins_mm=APPENDED_MARGINS_MM)
-    twin = render_paper(report, analysis, user_dir=templates, web=True) if html else None
-    roots = template_dirs(templates)
-    embed = Embedded(workbook, "The workbook this paper was built from") if pdfa else None
-    pdf_bytes = write_pdf(document, base_dir=roots[0], roots=roots, appended=appended,
-                          created=report.paper.report_date or report.paper.meeting_date,
-                          embed=embed, debug=debug)
-    stem = slugify(report.paper.title)
-    outputs = {outdir / f"{stem}.pdf": pdf_bytes}
-    if twin is not None:
-        outputs[outdir / f"{stem}.html"] = twin.encode("utf-8")
+    paper = render_paper_pdf(workbook, templates=templates, previous=previous, html=html,
+                             pdfa=pdfa, debug=debug)
+    stem = slugify(paper.report.paper.title)
+    outputs = {outdir / f"{stem}.pdf": paper.pdf}
+    if paper.twin is not None:
+        outputs[outdir / f"{stem}.html"] = paper.twin.encode("utf-8")
     if manifest:
-        inputs = [workbook, *([previous] if previous else []),
-                  *(d.file for d in appended if d.file)]
-        outputs[outdir / f"{stem}.manifest.json"] = make_manifest(inputs, roots, outputs)
+        outputs[outdir / f"{stem}.manifest.json"] = make_manifest(paper.inputs, paper.roots,
+                                                                  outputs)
     for path, data in outputs.items():
         atomic_write(path, data)
     paths = list(outputs)
-    return BuildResult(pdf=paths[0], html=paths[1] if twin is not None else None,
-                       pages=_count_pages(pdf_bytes), warnings=problems,
+    return BuildResult(pdf=paths[0], html=paths[1] if paper.twin is not None else None,
+                       pages=_count_pages(paper.pdf), warnings=paper.warnings,
                        manifest=paths[-1] if manifest else None)
 
 

@@ -166,6 +166,60 @@ def extract(pdf: Path, outdir: Path, force: bool) -> None:
         click.echo(f"Wrote {path}")
 
 
+@cli.command(cls=Command, epilog="""\b
+Examples:
+  reportgen pack agenda.yaml                      public pack into output/
+  reportgen pack agenda.yaml --part private       full pack, "Not for publication"
+  reportgen pack agenda.yaml --supplement         late items only, numbered to follow
+  reportgen pack agenda.yaml --draft --jobs 2 --no-cache
+""")
+@click.argument("agenda", type=click.Path(path_type=Path))
+@click.option("-o", "--outdir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("output"), show_default=True, help="Folder for the pack.")
+@click.option("--part", type=click.Choice(["public", "private"]), default="public",
+              show_default=True, help="public leaves private items out.")
+@click.option("--draft", is_flag=True, help="Add a DRAFT watermark.")
+@click.option("--supplement", is_flag=True, help="Only the late items, numbered to follow "
+              "the main pack.")
+@click.option("--jobs", type=click.IntRange(min=0), default=0,
+              help="Worker processes for papers (default: one per CPU).")
+@click.option("--no-cache", is_flag=True, help="Render every paper again.")
+@click.option("--templates", type=click.Path(path_type=Path),
+              help="Folder of templates searched before the built-in ones.")
+def pack(agenda: Path, outdir: Path, part: str, draft: bool, supplement: bool, jobs: int,
+         no_cache: bool, templates: Path | None) -> None:
+    """Build a meeting pack from an AGENDA (YAML): cover, agenda with page numbers,
+    every paper stamped with its item and continuous page numbers, bookmarks."""
+    import time
+
+    from reportgen.pack import PackOptions, build_pack
+
+    started = time.monotonic()
+
+    def progress(label: str, step: str) -> None:
+        click.echo(f"  [{time.monotonic() - started:5.1f}s] {label}: {step}", err=True)
+
+    options = PackOptions(part=part, draft=draft, supplement=supplement, jobs=jobs,
+                          cache=not no_cache, templates=templates)
+    result = build_pack(agenda, outdir, options, progress)
+    click.echo(f"Wrote {result.pdf} ({result.pages} pages; {result.rendered} papers "
+               f"rendered, {result.reused} reused)")
+
+
+@cli.command("init-agenda", cls=Command, epilog="""\b
+Example:
+  reportgen init-agenda agenda.yaml
+""")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+def init_agenda(path: Path, force: bool) -> None:
+    """Write a starter agenda (YAML) for reportgen pack."""
+    from reportgen.agenda import write_starter
+
+    write_starter(path, force=force)
+    click.echo(f"Wrote {path}. Edit it, then: reportgen pack {path}")
+
+
 def main() -> None:
     cli(prog_name="reportgen")
 

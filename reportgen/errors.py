@@ -54,7 +54,11 @@ class InputError(ReportgenError):
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
         lines = [f"{count} {noun}{where}:"]
-        lines += [f"  {problem}" for problem in self.problems]
+        for problem in self.problems:
+            # Problems found in other files (a pack's papers) say which file.
+            other = problem.file is not None and self.source is not None and \
+                problem.file != self.source and problem.location != problem.file.name
+            lines.append(f"  {problem.file.name}: {problem}" if other else f"  {problem}")
         return "\n".join(lines)
 
 

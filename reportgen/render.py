@@ -154,6 +154,7 @@ def render_paper(
     appended: list[AppendedDocument] | None = None,
     appended_margins_mm: tuple[float, float, float, float] = (0, 0, 0, 0),
     web: bool = False,
+    pack: bool = False,
 ) -> str:
     """HTML of the whole paper: for WeasyPrint, or with ``web`` the self-contained,
     accessible HTML twin for publishing on a website."""
@@ -173,6 +174,7 @@ def render_paper(
             theme=theme,
             logo_src=logo_data_uri(theme, user_dir),
             web=web,
+            pack=pack,
             appended=appended or [],
             appended_margins_mm=appended_margins_mm,
             markup=markup,

@@ -1503,13 +1503,265 @@ def write_pdf(html, path):
     weasyprint.HTML(string=html).write_pdf(path, pdf_variant=None)
 
 
+# ---------------------------------------------------------------------------
+# A meeting pack for the same Governing Body meeting: the OD paper, two more
+# reportgen papers, other authors' PDFs (US Letter portrait, A4 landscape), a private
+# item and a late item.
+# ---------------------------------------------------------------------------
+
+PACK = DATA / "pack"
+MEETING_DATE = date(2018, 11, 14)
+
+
+def small_paper(title, author, job, sponsor, purpose, recommendation, sections, actions=(),
+                metrics=()):
+    """Sheets of a short reportgen paper for the same meeting."""
+    paper = [
+        ("Organisation", "NHS Dorset Clinical Commissioning Group"),
+        ("Meeting", "Governing Body Meeting"), ("Meeting date", MEETING_DATE),
+        ("Agenda item", "-"), ("Title", title), ("Author", author),
+        ("Author job title", job), ("Sponsoring board member", sponsor),
+        ("Purpose of report", purpose), ("Purpose category", "Assurance"),
+        ("Recommendation", recommendation), ("Date of report", date(2018, 10, 31)),
+        ("Author initials", "".join(word[0] for word in author.split())),
+        ("Strategic principle", "Services designed around people"),
+    ]
+    assurance = [(matter, "Yes", "No") for matter, _, _ in ASSURANCE]
+    return paper, assurance, sections, list(actions), list(metrics)
+
+
+QUALITY_PAPER = small_paper(
+    "Quality Report: Quarter 2 2018/19", "Sally Shead", "Director of Nursing and Quality",
+    "T Goodson – Chief Officer",
+    "To give the Governing Body assurance on the quality of commissioned services.",
+    "The Governing Body is asked to note the report.",
+    [
+        (1, "Introduction", None, None,
+         "This report summarises the quality of services commissioned by the CCG in the "
+         "second quarter of 2018/19."),
+        (2, "Quality surveillance", None, None,
+         "The **Dorset Quality Surveillance Group** met twice in the quarter. Themes "
+         "included:\n- ambulance handover delays at the acute trusts\n- staffing in "
+         "community hospitals\n- learning from serious incidents"),
+        (None, None, None, None,
+         "[[Serious incidents closed]] were closed within 60 working days."),
+        (3, "Conclusion", None, None, "The Governing Body is asked to note the report."),
+    ],
+    metrics=[("Serious incidents closed", "Q2 2018/19", 41, 48, "serious incidents", 0.9,
+              "StEIS")],
+)
+SPEAK_UP_PAPER = small_paper(
+    "Freedom to Speak Up Guardian: Annual Report 2017/18", "Paul Tanner",
+    "Freedom to Speak Up Guardian", "T Goodson – Chief Officer",
+    "To report on concerns raised through the Freedom to Speak Up Guardian.",
+    "The Governing Body is asked to note the report and support the actions.",
+    [
+        (1, "Introduction", None, None,
+         "Staff raised [[Concerns raised]] with the Guardian in 2017/18."),
+        (2, "Actions", None, None,
+         "The actions agreed for 2018/19 are set out below, with their progress."),
+    ],
+    actions=[
+        ("F1", "Speaking up", "Train Speak Up champions in every directorate", None,
+         "Freedom to Speak Up Guardian", date(2018, 12, 31), "On track",
+         "Eight of twelve champions trained."),
+        ("F2", "Speaking up", "Publish a quarterly summary of themes", None,
+         "Freedom to Speak Up Guardian", date(2018, 9, 30), "Complete", "First published."),
+    ],
+    metrics=[("Concerns raised", "2017/18", 14, None, "concerns", None, "Guardian log")],
+)
+
+
+def write_small_paper(path, sheets):
+    paper, assurance, sections, actions, metrics = sheets
+    wb = Workbook()
+    wb.remove(wb.active)
+    wb.properties.created = STAMP
+    wb.properties.modified = STAMP
+    add_sheet(wb, "Paper", ["Field", "Value"], paper, [28, 90], wrap={"Value"})
+    add_sheet(wb, "Assurance", ["Matter", "Considered", "Action required"], assurance,
+              [66, 12, 26])
+    add_sheet(wb, "Sections", ["Section", "Heading", "Sub-heading", "Minor heading",
+                               "Paragraph"], sections, [9, 30, 20, 20, 100],
+              wrap={"Paragraph"})
+    if actions:
+        add_sheet(wb, "Actions", ["ID", "Theme", "Action", "Milestone", "Lead", "Due",
+                                  "Status", "Progress note"], actions,
+                  [6, 20, 40, 20, 28, 14, 12, 50])
+    if metrics:
+        add_sheet(wb, "Metrics", ["Metric", "Period", "Count", "Population", "Unit",
+                                  "Target", "Source"], metrics, [30, 12, 8, 12, 20, 9, 20],
+                  percent={"Target"})
+    wb.save(path)
+
+
+FINANCE_ROWS = [
+    ("Acute services", 412.6, 414.1), ("Community services", 98.2, 97.9),
+    ("Mental health", 84.5, 85.3), ("Primary care prescribing", 121.0, 123.4),
+    ("Primary care co-commissioning", 108.7, 108.2), ("Continuing healthcare", 71.3, 73.0),
+    ("Running costs", 16.9, 16.4), ("Other programmes", 42.8, 41.6),
+]
+
+
+def finance_html():
+    rows = "".join(
+        f"<tr><td>{name}</td><td>{plan:.1f}</td><td>{forecast:.1f}</td>"
+        f"<td>{forecast - plan:+.1f}</td></tr>" for name, plan, forecast in FINANCE_ROWS)
+    plan = sum(r[1] for r in FINANCE_ROWS)
+    forecast = sum(r[2] for r in FINANCE_ROWS)
+    return f"""<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">
+<title>Finance Report: Month 6 2018/19</title>
+<style>@page {{ size: letter; margin: 0.75in }}
+body {{ font-family: "DejaVu Serif", serif; font-size: 10.5pt; color: #222 }}
+h1 {{ font-size: 18pt; border-bottom: 2px solid #444 }}
+table {{ border-collapse: collapse; width: 100% }}
+td, th {{ border-bottom: 1px solid #999; padding: 4pt; text-align: right }}
+td:first-child, th:first-child {{ text-align: left }}</style></head><body>
+<h1>Finance Report: Month 6 2018/19</h1>
+<p>Chief Finance Officer. Forecast outturn against plan, £ million.</p>
+<table><tr><th>Programme</th><th>Plan</th><th>Forecast</th><th>Variance</th></tr>{rows}
+<tr><th>Total</th><th>{plan:.1f}</th><th>{forecast:.1f}</th><th>{forecast - plan:+.1f}</th>
+</tr></table>
+<h2>Commentary</h2>
+<p>The CCG forecasts delivery of its control total. Pressures in prescribing and
+continuing healthcare are offset by underspends in running costs and other programmes.
+QIPP delivery stands at 84% of plan at month 6.</p>
+<p style="break-before: page">Appendix: risks to the forecast. The main risks are
+winter pressures in acute services and the price of category M drugs.</p>
+</body></html>"""
+
+
+def dashboard_html():
+    measures = [("A&E 4-hour standard", "95%", "88.1%", "Red"),
+                ("Referral to treatment 18 weeks", "92%", "86.4%", "Red"),
+                ("Cancer 62-day", "85%", "83.0%", "Amber"),
+                ("IAPT access", "19%", "19.8%", "Green"),
+                ("Dementia diagnosis", "67%", "68.2%", "Green"),
+                ("Delayed transfers of care", "3.5%", "4.1%", "Amber")]
+    rows = "".join(f"<tr><td>{a}</td><td>{b}</td><td>{c}</td><td>{d}</td></tr>"
+                   for a, b, c, d in measures)
+    return f"""<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">
+<title>Integrated Performance Dashboard: September 2018</title>
+<style>@page {{ size: A4 landscape; margin: 1cm }}
+body {{ font-family: "DejaVu Sans", sans-serif; font-size: 11pt }}
+h1 {{ background: #330072; color: white; padding: 8pt; font-size: 16pt }}
+table {{ border-collapse: collapse; width: 100% }}
+td, th {{ border: 1px solid #888; padding: 6pt }}</style></head><body>
+<h1>Integrated Performance Dashboard: September 2018</h1>
+<table><tr><th>Measure</th><th>Standard</th><th>Latest</th><th>Rating</th></tr>{rows}
+</table></body></html>"""
+
+
+def simple_pdf_html(title, paragraphs):
+    body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+    return f"""<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">
+<title>{escape(title)}</title><style>@page {{ size: A4; margin: 2cm }}
+body {{ font-family: "DejaVu Sans", sans-serif; font-size: 11pt }}</style></head>
+<body><h1>{escape(title)}</h1>{body}</body></html>"""
+
+
+AGENDA = """\
+# The Governing Body meeting of 14 November 2018, as a reportgen pack.
+# Build it with: reportgen pack data/pack/agenda.yaml [--part private]
+organisation: NHS Dorset Clinical Commissioning Group
+meeting: Governing Body Meeting
+date: 2018-11-14
+time: "14:00"
+venue: Canford Heath Conference Centre, Poole
+chair: Dr Forbes Watson
+front_matter: unnumbered
+dividers: false
+items:
+  - number: "1"
+    title: Apologies and declarations of interest
+    presenter: Chair
+    purpose: note
+    time: "14:00"
+  - number: "2"
+    title: Minutes of the meeting held on 12 September 2018
+    presenter: Chair
+    purpose: approve
+    time: "14:05"
+    paper: minutes-2018-09-12.pdf
+  - number: "7.1"
+    title: Finance Report, Month 6
+    presenter: Chief Finance Officer
+    purpose: assurance
+    time: "14:15"
+    paper: finance-report-m6.pdf
+  - number: "7.2"
+    title: Integrated Performance Dashboard
+    presenter: Director of Service Delivery
+    purpose: assurance
+    time: "14:30"
+    paper: performance-dashboard-2018-09.pdf
+  - number: "8"
+    title: Quality Report, Quarter 2
+    presenter: Director of Nursing and Quality
+    purpose: assurance
+    time: "14:45"
+    paper: quality-report-q2.xlsx
+  - number: "9"
+    title: Organisational Development Framework Update 2018/2019
+    presenter: Interim Deputy Director of Engagement and Development
+    purpose: note
+    time: "15:00"
+    paper: ../dorset-od-framework-2018.xlsx
+    previous: ../dorset-od-framework-2018-05.xlsx
+  - number: "10"
+    title: Freedom to Speak Up Guardian Annual Report
+    presenter: Freedom to Speak Up Guardian
+    purpose: note
+    time: "15:20"
+    paper: freedom-to-speak-up-2017-18.xlsx
+  - number: "11"
+    title: Estates strategy refresh
+    presenter: Director of Finance
+    purpose: discuss
+    time: "15:35"
+    paper: estates-strategy-refresh.pdf
+    late: true
+  - number: "12"
+    title: Contract award for community services
+    presenter: Director of Service Delivery
+    purpose: approve
+    time: "15:50"
+    part: private
+    paper: contract-award-private.pdf
+"""
+
+
+def write_pack_examples():
+    PACK.mkdir(parents=True, exist_ok=True)
+    write_small_paper(PACK / "quality-report-q2.xlsx", QUALITY_PAPER)
+    write_small_paper(PACK / "freedom-to-speak-up-2017-18.xlsx", SPEAK_UP_PAPER)
+    write_pdf(finance_html(), PACK / "finance-report-m6.pdf")
+    write_pdf(dashboard_html(), PACK / "performance-dashboard-2018-09.pdf")
+    write_pdf(simple_pdf_html("Minutes of the Governing Body meeting, 12 September 2018", [
+        "Present: Dr Forbes Watson (Chair), T Goodson, and members of the Governing Body.",
+        "The minutes of the previous meeting were approved as a correct record.",
+        "The Governing Body noted the finance and performance reports.",
+    ]), PACK / "minutes-2018-09-12.pdf")
+    write_pdf(simple_pdf_html("Estates strategy refresh (late paper)", [
+        "This late paper sets out the approach to refreshing the CCG estates strategy.",
+        "The Governing Body is asked to discuss the approach.",
+    ]), PACK / "estates-strategy-refresh.pdf")
+    write_pdf(simple_pdf_html("Contract award for community services (private)", [
+        "This paper is commercially confidential and is considered in private.",
+        "The Governing Body is asked to approve the award of the contract.",
+    ]), PACK / "contract-award-private.pdf")
+    (PACK / "agenda.yaml").write_text(AGENDA, encoding="utf-8")
+    return sorted(PACK.iterdir())
+
+
 def main():
     APPENDICES.mkdir(parents=True, exist_ok=True)
     write_workbook(WORKBOOK)
     write_workbook(PREVIOUS_WORKBOOK, previous=True)
     write_pdf(lwd_html(), LWD_PDF)
     write_pdf(pcwc_html(), PCWC_PDF)
-    for path in (WORKBOOK, PREVIOUS_WORKBOOK, LWD_PDF, PCWC_PDF):
+    pack_files = write_pack_examples()
+    for path in (WORKBOOK, PREVIOUS_WORKBOOK, LWD_PDF, PCWC_PDF, *pack_files):
         print(f"wrote {path.relative_to(ROOT)}")
 
 

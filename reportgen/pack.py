@@ -1,0 +1,432 @@
+"""Meeting packs: an agenda's papers in one PDF with continuous page numbers.
+
+The stages:
+
+1. read and check the agenda, every workbook paper and every PDF paper, reporting
+   all problems before anything is rendered;
+2. lay out the workbook papers (in parallel worker processes, reusing unchanged ones
+   from a content-hash cache), leaving their margins empty;
+3. lay out the pack's *frame* with WeasyPrint: cover, agenda (with each item's page
+   number), and one stamped page ("Item 7.2 · Governing Body · 14 November 2018",
+   "Page 23 of 184") for every page of every paper;
+4. with pikepdf, put each paper's tagged pages in place of its frame pages (the stamp
+   drawn over them as an artifact) and draw other authors' PDFs into theirs;
+5. bookmarks: one per item, the paper's own nested below; write atomically.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportgen import __version__
+from reportgen.agenda import Agenda, Item, load_agenda
+from reportgen.errors import InputError, Problem
+from reportgen.safeio import atomic_write, slugify
+
+PURPOSE_WORDS = {"note": "To note", "discuss": "To discuss", "approve": "To approve",
+                 "assurance": "For assurance"}
+MM = 72 / 25.4
+#: Content box of frame pages (top, right, bottom, left, mm): external PDFs go inside.
+FRAME_MARGINS = {False: (26.0, 20.0, 22.0, 20.0), True: (24.0, 18.0, 20.0, 18.0)}
+CACHE_FOLDER = ".reportgen-cache"
+
+Progress = Callable[[str, str], None]  # (item label, step)
+
+
+@dataclass(frozen=True)
+class PackOptions:
+    part: str = "public"  # public | private
+    draft: bool = False
+    supplement: bool = False
+    jobs: int = 0  # 0: one per CPU
+    cache: bool = True
+    templates: Path | None = None
+
+
+@dataclass
+class Paper:
+    """An included item's paper, ready to be framed."""
+
+    item: Item
+    pdf: bytes
+    landscape: list[bool]  # per page
+    tagged: bool  # made by reportgen: keep its pages and tags
+    cached: bool = False
+
+
+@dataclass
+class PackResult:
+    pdf: Path
+    pages: int
+    items: list[tuple[str, int]] = field(default_factory=list)  # (item number, first page)
+    rendered: int = 0
+    reused: int = 0
+
+
+# -- choosing what goes in --------------------------------------------------------------
+
+
+def included(agenda: Agenda, options: PackOptions) -> list[Item]:
+    """Items whose papers go into this pack (verbal items have none)."""
+    chosen = []
+    for item in agenda.items:
+        if options.part == "public" and item.private:
+            continue
+        if item.late != options.supplement:
+            continue
+        chosen.append(item)
+    return chosen
+
+
+# -- step 1: check everything ----------------------------------------------------------
+
+
+def check_papers(agenda: Agenda, items: list[Item]) -> list[Problem]:
+    """Problems with every paper, found before any rendering."""
+    from reportgen.validate import check_workbook
+
+    problems: list[Problem] = []
+    for item in items:
+        where = f"item {item.number}"
+        if item.kind == "workbook":
+            for path in filter(None, (item.paper, item.previous)):
+                _, found = check_workbook(path)
+                errors = [p for p in found if p.severity == "error"]
+                problems += [Problem(f"{where}: {p.message}", file=p.file or path,
+                                     sheet=p.sheet, cell=p.cell, hint=p.hint) for p in errors]
+        elif item.kind == "pdf":
+            problem = _pdf_problem(item.paper)
+            if problem:
+                problems.append(Problem(f"{where}: {problem}", file=agenda.path,
+                                        sheet=where, hint="save an unprotected, readable copy"))
+    return problems
+
+
+def _pdf_problem(path: Path) -> str | None:
+    import pikepdf
+
+    try:
+        with pikepdf.open(path) as pdf:
+            if len(pdf.pages) == 0:
+                return f"{path.name} has no pages"
+    except pikepdf.PasswordError:
+        return f"{path.name} is password-protected"
+    except (pikepdf.PdfError, OSError, ValueError) as exc:
+        return f"{path.name} is not a readable PDF ({exc})"
+    return None
+
+
+# -- step 2: lay out the workbook papers -------------------------------------------------
+
+
+def _template_files(templates: Path | None) -> list[Path]:
+    from reportgen.render import template_dirs
+
+    return [p for root in template_dirs(templates) for p in sorted(root.rglob("*"))
+            if p.is_file()]
+
+
+def cache_key(item: Item, templates: Path | None) -> str:
+    """Fingerprint of everything a paper's PDF depends on."""
+    from reportgen.validate import check_workbook
+
+    digest = hashlib.sha256(f"reportgen {__version__} pack-paper".encode())
+    inputs = [item.paper, item.previous]
+    report, _ = check_workbook(item.paper)
+    if report is not None:
+        inputs += [a.file for a in report.appendices if a.file]
+    for path in [*filter(None, inputs), *_template_files(templates)]:
+        digest.update(str(path.name).encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _render_workbook(args: tuple[str, str | None, str | None]) -> bytes:
+    """Worker: one workbook paper in pack mode (top level, so processes can run it)."""
+    from reportgen.build import render_paper_pdf
+
+    workbook, previous, templates = args
+    return render_paper_pdf(Path(workbook), previous=Path(previous) if previous else None,
+                            templates=Path(templates) if templates else None, pack=True).pdf
+
+
+def _page_orientations(pdf: bytes) -> list[bool]:
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        result = []
+        for page in doc.pages:
+            box = [float(v) for v in page.mediabox]
+            width, height = abs(box[2] - box[0]), abs(box[3] - box[1])
+            if int(page.obj.get("/Rotate", 0)) % 180:
+                width, height = height, width
+            result.append(width > height)
+        return result
+
+
+def prepare_papers(items: list[Item], options: PackOptions, cache_dir: Path | None,
+                   progress: Progress) -> list[Paper]:
+    papers: dict[str, Paper] = {}
+    to_render: list[tuple[Item, str | None]] = []
+    for item in items:
+        label = f"Item {item.number}"
+        if item.kind == "pdf":
+            data = item.paper.read_bytes()
+            papers[item.number] = Paper(item, data, _page_orientations(data), tagged=False)
+            progress(label, "PDF checked")
+        elif item.kind == "workbook":
+            key = cache_key(item, options.templates) if cache_dir else None
+            cached = cache_dir / f"{key}.pdf" if key else None
+            if cached is not None and cached.is_file():
+                data = cached.read_bytes()
+                papers[item.number] = Paper(item, data, _page_orientations(data), tagged=True,
+                                            cached=True)
+                progress(label, "reused from cache")
+            else:
+                to_render.append((item, key))
+    jobs = options.jobs or os.cpu_count() or 1
+    args = [(str(item.paper), str(item.previous) if item.previous else None,
+             str(options.templates) if options.templates else None) for item, _ in to_render]
+    if to_render:
+        if jobs > 1 and len(to_render) > 1:
+            with ProcessPoolExecutor(max_workers=min(jobs, len(to_render))) as pool:
+                results = pool.map(_render_workbook, args)
+                rendered = list(_announce(results, to_render, progress))
+        else:
+            rendered = list(_announce(map(_render_workbook, args), to_render, progress))
+        for (item, key), data in zip(to_render, rendered, strict=True):
+            papers[item.number] = Paper(item, data, _page_orientations(data), tagged=True)
+            if key and cache_dir is not None:
+                atomic_write(cache_dir / f"{key}.pdf", data)
+    return [papers[item.number] for item in items if item.number in papers]
+
+
+def _announce(results, to_render, progress: Progress):
+    for (item, _), data in zip(to_render, results, strict=True):
+        progress(f"Item {item.number}", "rendered")
+        yield data
+
+
+# -- step 3: the frame ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FrameEntry:
+    item: Item
+    stamp: str
+    landscape: bool = False
+    divider: bool = False
+    first: bool = False  # the first numbered page
+    anchor: str | None = None
+
+
+@dataclass(frozen=True)
+class AgendaRow:
+    item: Item
+    placeholder: bool = False
+    anchor: str | None = None
+    anchor_label: str = ""
+    note: str = ""
+
+
+def _watermark() -> str:
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="595" height="842" '
+           'viewBox="0 0 595 842"><text x="297" y="470" text-anchor="middle" '
+           'font-family="Arial, Liberation Sans, sans-serif" font-size="150" '
+           'font-weight="bold" fill="#768692" fill-opacity="0.18" '
+           'transform="rotate(-45 297 421)">DRAFT</text></svg>')
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def frame_html(agenda: Agenda, papers: list[Paper], options: PackOptions, *,
+               first_number: int, total: int | None) -> tuple[str, list[FrameEntry]]:
+    """The frame document, and its entries in page order (after the front matter)."""
+    from reportgen.render import load_theme, make_environment
+
+    by_number = {paper.item.number: paper for paper in papers}
+    entries: list[FrameEntry] = []
+    rows: list[AgendaRow] = []
+    for item in agenda.items:
+        if options.part == "public" and item.private:
+            rows.append(AgendaRow(item, placeholder=True))
+            continue
+        paper = by_number.get(item.number)
+        anchor = f"item-{slugify(item.number, 'x')}"
+        if paper is None:
+            note = "Verbal" if item.kind == "verbal" else (
+                "Supplement" if item.late and not options.supplement else "Main pack")
+            rows.append(AgendaRow(item, note=note))
+            continue
+        rows.append(AgendaRow(item, anchor=anchor))
+        stamp = f"Item {item.number} · {agenda.meeting} · {agenda.date.day} " \
+                f"{agenda.date:%B %Y}"
+        if agenda.dividers:
+            entries.append(FrameEntry(item, stamp, divider=True, anchor=anchor))
+            anchor = None
+        for landscape in paper.landscape:
+            entries.append(FrameEntry(item, stamp, landscape=landscape, anchor=anchor))
+            anchor = None
+    if options.supplement:
+        rows = [row for row in rows if row.item.late]
+    if entries and (agenda.front_matter == "unnumbered" or options.supplement):
+        # Numbering starts here (the cover and agenda are not numbered).
+        entries[0] = FrameEntry(**{**entries[0].__dict__, "first": True})
+    edition = "Supplementary papers (late items)" if options.supplement else "Meeting papers"
+    edition += " — private session" if options.part == "private" else " — public"
+    marking = "Not for publication" if options.part == "private" else ""
+    if options.draft:
+        marking = ("DRAFT · " + marking) if marking else "DRAFT"
+    env = make_environment(options.templates)
+    of_total = f'" of {total}"' if total is not None else '" of " counter(pages)'
+    html = env.get_template("pack.html").render(
+        agenda=agenda, rows=rows, entries=entries, purposes=PURPOSE_WORDS,
+        theme=load_theme(options.templates), part=options.part, edition=edition,
+        title=f"{agenda.meeting}, {agenda.date.day} {agenda.date:%B %Y}: {edition}",
+        marking=marking, watermark=_watermark() if options.draft else None,
+        numbered_front=agenda.front_matter == "numbered" and not options.supplement,
+        first_number=first_number, of_total=of_total,
+    )
+    return html, entries
+
+
+def render_frame(html: str, templates: Path | None):
+    import weasyprint
+
+    from reportgen.pdf import make_url_fetcher
+    from reportgen.render import template_dirs
+
+    roots = template_dirs(templates)
+    document = weasyprint.HTML(string=html, base_url=roots[0].resolve().as_uri() + "/",
+                               url_fetcher=make_url_fetcher(roots)).render(
+        pdf_variant="pdf/ua-1")
+    return document, document.write_pdf(pdf_variant="pdf/ua-1")
+
+
+# -- step 4 and 5: assemble -----------------------------------------------------------------
+
+
+def assemble(frame_pdf: bytes, front_pages: int, entries: list[FrameEntry],
+             papers: list[Paper], agenda: Agenda) -> bytes:
+    import pikepdf
+
+    from reportgen.pdfmerge import graft_outline, place_external_page, replace_with_tagged_pages
+    from reportgen.tagging import add_header_scopes
+
+    by_number = {paper.item.number: paper for paper in papers}
+    starts: dict[str, int] = {}
+    item_first: dict[str, int] = {}
+    for offset, entry in enumerate(entries):
+        index = front_pages + offset
+        item_first.setdefault(entry.item.number, index)
+        if not entry.divider:
+            starts.setdefault(entry.item.number, index)
+    with pikepdf.open(io.BytesIO(frame_pdf)) as pdf:
+        sources = {}
+        for number, start in starts.items():
+            paper = by_number[number]
+            source = pikepdf.open(io.BytesIO(paper.pdf))
+            sources[number] = source
+            if paper.tagged:
+                replace_with_tagged_pages(pdf, start, source)
+            else:
+                page_map = {i: start + i for i in range(len(source.pages))}
+                for i, landscape in enumerate(paper.landscape):
+                    target = pdf.pages[start + i]
+                    top, right, bottom, left = (v * MM for v in FRAME_MARGINS[landscape])
+                    box = [float(v) for v in target.mediabox]
+                    rect = pikepdf.Rectangle(box[0] + left, box[1] + bottom,
+                                             box[2] - right, box[3] - top)
+                    alt = (f"Item {paper.item.number}: {paper.item.title}, page {i + 1} of "
+                           f"{len(paper.landscape)}.")
+                    place_external_page(pdf, start + i, source, i, rect, alt,
+                                        f"/RgItem{slugify(number, 'x')}p{i + 1}", page_map)
+        add_header_scopes(pdf)
+        with pdf.open_outline() as outline:
+            outline.root.clear()
+            if front_pages:
+                outline.root.append(pikepdf.OutlineItem("Cover", 0))
+            if front_pages > 1:
+                outline.root.append(pikepdf.OutlineItem("Agenda", 1))
+            for number, first in item_first.items():
+                item = by_number[number].item
+                node = pikepdf.OutlineItem(f"Item {number}: {item.title}", first)
+                outline.root.append(node)
+                graft_outline(pdf, sources[number], starts[number], node)
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True, compress_streams=True,
+                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        for source in sources.values():
+            source.close()
+    return out.getvalue()
+
+
+def _count_front(frame_document, entries: list[FrameEntry]) -> int:
+    return len(frame_document.pages) - len(entries)
+
+
+def pack_name(agenda: Agenda, options: PackOptions) -> str:
+    parts = [slugify(agenda.meeting), f"{agenda.date:%Y-%m-%d}", options.part]
+    if options.supplement:
+        parts.append("supplement")
+    if options.draft:
+        parts.append("draft")
+    return "-".join(parts) + ".pdf"
+
+
+def build_pack(agenda_path: Path, outdir: Path, options: PackOptions,
+               progress: Progress | None = None) -> PackResult:
+    """Build the pack for ``agenda_path`` into ``outdir``; nothing written on any error."""
+    started = time.monotonic()
+    say = progress or (lambda label, step: None)
+    agenda = load_agenda(agenda_path)
+    items = included(agenda, options)
+    with_papers = [item for item in items if item.kind != "verbal"]
+    main_items = [] if not options.supplement else included(
+        agenda, PackOptions(**{**options.__dict__, "supplement": False}))
+    problems = check_papers(agenda, with_papers + [i for i in main_items if i.kind != "verbal"])
+    if problems:
+        raise InputError(problems, agenda_path)
+    cache_dir = outdir / CACHE_FOLDER if options.cache else None
+    papers = prepare_papers(with_papers, options, cache_dir, say)
+    first_number = 1
+    if options.supplement:
+        # Continue from the main pack's last page number.
+        main_papers = prepare_papers([i for i in main_items if i.kind != "verbal"],
+                                     options, cache_dir, say)
+        main_html, main_entries = frame_html(
+            agenda, main_papers, PackOptions(**{**options.__dict__, "supplement": False}),
+            first_number=1, total=None)
+        main_doc, _ = render_frame(main_html, options.templates)
+        numbered = len(main_doc.pages) if agenda.front_matter == "numbered" else len(
+            main_entries)
+        first_number = numbered + 1
+    say("Pack", "laying out cover, agenda and stamps")
+    item_pages = sum(len(p.landscape) + (1 if agenda.dividers else 0) for p in papers)
+    total = None
+    if options.supplement:
+        total = first_number - 1 + item_pages
+    elif agenda.front_matter == "unnumbered":
+        total = item_pages
+    html, entries = frame_html(agenda, papers, options, first_number=first_number,
+                               total=total)
+    document, frame_pdf = render_frame(html, options.templates)
+    front = _count_front(document, entries)
+    say("Pack", "assembling")
+    data = assemble(frame_pdf, front, entries, papers, agenda)
+    target = outdir / pack_name(agenda, options)
+    atomic_write(target, data)
+    firsts: dict[str, int] = {}
+    for offset, entry in enumerate(entries):
+        firsts.setdefault(entry.item.number, front + offset + 1)
+    say("Pack", f"done in {time.monotonic() - started:.1f} s")
+    return PackResult(target, front + len(entries), list(firsts.items()),
+                      rendered=sum(not p.cached and p.tagged for p in papers),
+                      reused=sum(p.cached for p in papers))
