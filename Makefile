@@ -23,6 +23,8 @@ venv: system-deps $(BIN)/reportgen
 
 demo: venv
 	$(BIN)/reportgen build $(EXAMPLE) --previous $(PREVIOUS) -o output --html
+	$(BIN)/reportgen pack data/pack/agenda.yaml -o output
+	$(BIN)/reportgen pack data/pack/agenda.yaml -o output --part private
 
 test: venv
 	$(BIN)/python -m pytest

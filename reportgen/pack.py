@@ -26,6 +26,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from markupsafe import Markup
+
 from reportgen import __version__
 from reportgen.agenda import Agenda, Item, load_agenda
 from reportgen.errors import InputError, Problem
@@ -285,7 +287,8 @@ def frame_html(agenda: Agenda, papers: list[Paper], options: PackOptions, *,
     if options.draft:
         marking = ("DRAFT · " + marking) if marking else "DRAFT"
     env = make_environment(options.templates)
-    of_total = f'" of {total}"' if total is not None else '" of " counter(pages)'
+    # CSS, not text: the number is computed here, so it is safe to mark as such.
+    of_total = Markup(f'" of {int(total)}"' if total is not None else '" of " counter(pages)')
     html = env.get_template("pack.html").render(
         agenda=agenda, rows=rows, entries=entries, purposes=PURPOSE_WORDS,
         theme=load_theme(options.templates), part=options.part, edition=edition,

@@ -1,0 +1,1065 @@
+"""Assemble a meeting pack from tagged PDFs without losing their tags.
+
+A plain page merge keeps the structure tree (the PDF/UA tags) of one document only:
+every other part arrives untagged, and the pack fails the accessibility checks its
+parts passed. The pack is built instead from a *frame* PDF made by WeasyPrint (cover,
+agenda, and one frame page per pack page carrying the running header and footer), and
+each paper is brought in with its structure:
+
+- :func:`replace_with_tagged_pages` swaps a paper's own tagged pages in for its frame
+  pages, grafts the paper's structure tree into the pack's, and draws the frame page's
+  header and footer over each page as an artifact;
+- :func:`graft_outline` brings the paper's bookmarks along;
+- :func:`place_external_page` draws a page of an untagged (or foreign) PDF into a frame
+  page as a tagged figure, keeping its form field values and its links.
+
+The frame pages keep their object identity (the paper's page dictionary is moved into
+them), so everything in the frame that pointed at a frame page — agenda links, the
+frame's bookmarks, named destinations — now leads to the paper's page.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Iterator, Mapping
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, Operator, String
+
+from reportgen.tagging import _elements, _parent_tree_entry
+
+ObjGen = tuple[int, int]
+
+#: Page attributes a page may inherit from its /Pages ancestors (PDF 32000-1, 7.7.3.4);
+#: a page copied on its own loses its /Parent, so these are written onto it.
+_INHERITABLE = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
+
+#: Set on the (discarded) copies of a source's pages once they are merged.
+_USED = "/RgMerged"
+
+#: Dictionaries in a structure element's /K that are content, not elements.
+_CONTENT_ITEM_TYPES = (Name.MCR, Name.OBJR)
+
+
+# --------------------------------------------------------------------------- copying
+
+
+def _copy(target: pikepdf.Pdf, obj):
+    """Copy ``obj`` from another Pdf, direct containers included.
+
+    ``copy_foreign`` refuses direct objects, but WeasyPrint writes some containers this
+    module needs (``/Names``, ``/Dests``, action dictionaries) as direct objects.
+    """
+    if isinstance(obj, pikepdf.Object) and obj.is_indirect:
+        return target.copy_foreign(obj)
+    if isinstance(obj, pikepdf.Array):
+        return Array([_copy(target, item) for item in obj])
+    if isinstance(obj, pikepdf.Dictionary):
+        return Dictionary({key: _copy(target, value) for key, value in obj.items()})
+    return obj
+
+
+def _inherited(page: pikepdf.Dictionary, key: str):
+    """``key`` of ``page`` or of its nearest /Pages ancestor that has it."""
+    node, depth = page, 0
+    while isinstance(node, pikepdf.Dictionary) and depth < 64:
+        if key in node:
+            return node[key]
+        node, depth = node.get("/Parent"), depth + 1
+    return None
+
+
+def _retarget(roots: Iterable, mapping: dict[ObjGen, pikepdf.Object]) -> None:
+    """Point every reference to a key of ``mapping`` (by object id) at its value.
+
+    Walks dictionaries and arrays reachable from ``roots`` but never enters a page
+    (pages are where copying stops) nor a stream (content holds no references).
+    """
+    seen: set[ObjGen] = set()
+    stack = [root for root in roots if isinstance(root, pikepdf.Dictionary | pikepdf.Array)]
+    while stack:
+        node = stack.pop()
+        if node.is_indirect:
+            if node.objgen in seen:
+                continue
+            seen.add(node.objgen)
+        if isinstance(node, pikepdf.Dictionary):
+            if node.get("/Type") == Name.Page:
+                continue
+            slots: Iterable = list(node.keys())
+        else:
+            slots = range(len(node))
+        for slot in slots:
+            value = node[slot]
+            if not isinstance(value, pikepdf.Dictionary | pikepdf.Array):
+                continue
+            if value.is_indirect and value.objgen in mapping:
+                node[slot] = mapping[value.objgen]
+            else:
+                stack.append(value)
+
+
+# ------------------------------------------------------------------- number/name trees
+
+
+def _number_tree(node, depth: int = 0) -> list[tuple[int, object]]:
+    """All (key, value) pairs of a number tree, whether it uses /Nums or /Kids."""
+    if not isinstance(node, pikepdf.Dictionary) or depth > 32:
+        return []
+    items: list[tuple[int, object]] = []
+    nums = node.get("/Nums")
+    if isinstance(nums, pikepdf.Array):
+        items += [(int(nums[i]), nums[i + 1]) for i in range(0, len(nums) - 1, 2)]
+    for kid in node.get("/Kids", ()):
+        items += _number_tree(kid, depth + 1)
+    return items
+
+
+def _name_tree(node, depth: int = 0) -> list[tuple[bytes, object]]:
+    """All (key, value) pairs of a name tree, whether it uses /Names or /Kids."""
+    if not isinstance(node, pikepdf.Dictionary) or depth > 32:
+        return []
+    items: list[tuple[bytes, object]] = []
+    names = node.get("/Names")
+    if isinstance(names, pikepdf.Array):
+        items += [(bytes(names[i]), names[i + 1]) for i in range(0, len(names) - 1, 2)]
+    for kid in node.get("/Kids", ()):
+        items += _name_tree(kid, depth + 1)
+    return items
+
+
+def _flat_name_tree(pdf: pikepdf.Pdf, items: Mapping[bytes, object]) -> pikepdf.Dictionary:
+    """A one-level name tree (keys sorted bytewise, as the format requires)."""
+    names = Array()
+    for key in sorted(items):
+        names.extend([String(key), items[key]])
+    return pdf.make_indirect(Dictionary(Names=names))
+
+
+def _parent_tree(tree: pikepdf.Dictionary) -> dict[int, object]:
+    return dict(_number_tree(tree.get("/ParentTree")))
+
+
+def _write_parent_tree(pdf: pikepdf.Pdf, tree: pikepdf.Dictionary,
+                       entries: Mapping[int, object], next_key: int) -> None:
+    """Write the ParentTree as a single /Nums array (a /Kids tree is flattened)."""
+    nums = Array()
+    for key in sorted(entries):
+        nums.extend([key, entries[key]])
+    tree.ParentTree = pdf.make_indirect(Dictionary(Nums=nums))
+    tree.ParentTreeNextKey = max(next_key, max(entries, default=-1) + 1)
+
+
+def _flatten_parent_tree(pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
+    """The StructTreeRoot, with its ParentTree flattened to /Nums (for tagging helpers)."""
+    tree = _structure_root(pdf)
+    _write_parent_tree(pdf, tree, _parent_tree(tree), int(tree.get("/ParentTreeNextKey", 0)))
+    return tree
+
+
+def _named_destinations(pdf: pikepdf.Pdf) -> dict[tuple[str, bytes], object]:
+    """Named destinations: ("s", name) from the /Names /Dests tree, ("n", name) from
+    the older /Dests dictionary (a link's /Dest string or name picks the table)."""
+    found: dict[tuple[str, bytes], object] = {}
+    names = pdf.Root.get("/Names")
+    if isinstance(names, pikepdf.Dictionary):
+        found.update({("s", key): value for key, value in _name_tree(names.get("/Dests"))})
+    dests = pdf.Root.get("/Dests")
+    if isinstance(dests, pikepdf.Dictionary):
+        found.update({("n", key[1:].encode()): value for key, value in dests.items()})
+    return found
+
+
+def _dest_key(dest) -> tuple[str, bytes] | None:
+    if isinstance(dest, pikepdf.String):
+        return ("s", bytes(dest))
+    if isinstance(dest, pikepdf.Name):
+        return ("n", str(dest)[1:].encode())
+    return None
+
+
+def _explicit(dest, named: Mapping[tuple[str, bytes], object]) -> pikepdf.Array | None:
+    """``dest`` as an explicit destination array (named ones looked up)."""
+    key = _dest_key(dest)
+    if key is not None:
+        dest = named.get(key)
+    if isinstance(dest, pikepdf.Dictionary):
+        dest = dest.get("/D")
+    return dest if isinstance(dest, pikepdf.Array) and len(dest) > 0 else None
+
+
+def _link_target(annot: pikepdf.Dictionary):
+    """The destination of a link annotation or of its GoTo action, else None."""
+    if "/Dest" in annot:
+        return annot.Dest
+    action = annot.get("/A")
+    if isinstance(action, pikepdf.Dictionary) and action.get("/S") == Name.GoTo:
+        return action.get("/D")
+    return None
+
+
+def _page_number(dest_page, pages: Mapping[ObjGen, int], count: int) -> int | None:
+    if isinstance(dest_page, pikepdf.Dictionary):
+        return pages.get(dest_page.objgen)
+    if isinstance(dest_page, int) and not isinstance(dest_page, bool) and 0 <= dest_page < count:
+        return dest_page  # remote-style destination: a page number
+    return None
+
+
+# ------------------------------------------------------------------ structure tree
+
+
+def _structure_root(pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
+    """The StructTreeRoot, created (with a Document element) if the PDF has none."""
+    tree = pdf.Root.get("/StructTreeRoot")
+    if isinstance(tree, pikepdf.Dictionary):
+        return tree
+    tree = pdf.Root.StructTreeRoot = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+    tree.K = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=tree,
+                                          K=Array()))
+    tree.ParentTree = pdf.make_indirect(Dictionary(Nums=Array()))
+    tree.ParentTreeNextKey = 0
+    pdf.Root.MarkInfo = Dictionary(Marked=True)
+    return tree
+
+
+def _is_element(obj) -> bool:
+    return (isinstance(obj, pikepdf.Dictionary) and "/S" in obj
+            and obj.get("/Type") not in _CONTENT_ITEM_TYPES)
+
+
+def _kids(node) -> list:
+    kids = node.get("/K")
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
+def _own_page(node, inherited: ObjGen | None) -> ObjGen | None:
+    page = node.get("/Pg")
+    return page.objgen if isinstance(page, pikepdf.Dictionary) else inherited
+
+
+def _item_page(item: pikepdf.Dictionary, inherited: ObjGen | None) -> ObjGen | None:
+    """Page of a marked-content or object reference (an annotation's /P if need be)."""
+    page = item.get("/Pg")
+    if isinstance(page, pikepdf.Dictionary):
+        return page.objgen
+    target = item.get("/Obj")
+    if isinstance(target, pikepdf.Dictionary) and isinstance(target.get("/P"),
+                                                             pikepdf.Dictionary):
+        return target.P.objgen
+    return inherited
+
+
+def _is_mcid(kid) -> bool:
+    return isinstance(kid, int) and not isinstance(kid, bool)
+
+
+def _subtree_pages(node, inherited: ObjGen | None = None, depth: int = 0) -> set[ObjGen]:
+    """The pages an element (its own /Pg and all its content) is on."""
+    own = _own_page(node, inherited)
+    pages = {own} if "/Pg" in node and own else set()
+    if depth > 200:
+        return pages
+    for kid in _kids(node):
+        if _is_mcid(kid):
+            if own:
+                pages.add(own)
+        elif _is_element(kid):
+            pages |= _subtree_pages(kid, own, depth + 1)
+        elif isinstance(kid, pikepdf.Dictionary):
+            page = _item_page(kid, own)
+            if page:
+                pages.add(page)
+    return pages
+
+
+def _role(element: pikepdf.Dictionary, role_map) -> Name:
+    """The standard structure type ``element`` stands for, through the RoleMap."""
+    role, seen = element.get("/S"), set()
+    while isinstance(role_map, pikepdf.Dictionary) and role in role_map and role not in seen:
+        seen.add(role)
+        role = role_map[role]
+    return role
+
+
+def _insert_kid(parent: pikepdf.Dictionary, position: int, kid: pikepdf.Dictionary) -> None:
+    kids = parent.get("/K")
+    if not isinstance(kids, pikepdf.Array):
+        parent.K = kids = Array([] if kids is None else [kids])
+    kids.insert(position, kid)
+    kid.P = parent
+
+
+def _after_earlier_pages(tree: pikepdf.Dictionary, index_of: Mapping[ObjGen, int],
+                         before: int, later: set[ObjGen],
+                         pages_of=_subtree_pages) -> tuple[pikepdf.Dictionary, int]:
+    """Parent and position just after the structure elements of pages before ``before``.
+
+    Descends into an element only if it also holds content of later pages (it spans
+    the insertion point), and always into a lone Document element, so a paper goes
+    inside the pack's Document rather than beside it.
+    """
+    node = tree
+    for _ in range(200):
+        kids = _kids(node)
+        elements = [(i, kid) for i, kid in enumerate(kids) if _is_element(kid)]
+        if (node is tree and len(elements) == 1
+                and _role(elements[0][1], tree.get("/RoleMap")) == Name.Document):
+            node = elements[0][1]
+            continue
+        last: tuple[int, pikepdf.Dictionary, set[ObjGen]] | None = None
+        for position, kid in elements:
+            pages = pages_of(kid)
+            if any(index_of.get(page, before) < before for page in pages):
+                last = (position, kid, pages)
+        if last is None:
+            return node, 0
+        position, kid, pages = last
+        spans = any(page in later or index_of.get(page, -1) >= before for page in pages)
+        if not spans:
+            return node, position + 1
+        node = kid
+    return node, len(_kids(node))
+
+
+class _Pruner:
+    """One walk of the pack's structure tree that takes out what tagged the frame pages.
+
+    Content items on the removed pages go; an element goes when it is left with no kids
+    and either lost some or sat on a removed page itself (WeasyPrint writes an empty
+    /Div for each frame page). The same walk finds where the paper goes — the position
+    of the first element, in reading order, whose content lay wholly on the removed
+    pages — and notes each element's pages and the IDs that remain, so the pack's tree
+    (which grows with every paper) is walked once per paper, not once per question.
+    """
+
+    def __init__(self, removed: set[ObjGen]) -> None:
+        self.removed = removed
+        self.anchor: tuple[pikepdf.Dictionary, int] | None = None
+        self.pages: dict[ObjGen, set[ObjGen]] = {}
+        self.ids: dict[bytes, pikepdf.Dictionary] = {}
+
+    def visit(self, node, inherited: ObjGen | None = None,
+              depth: int = 0) -> tuple[bool, set[ObjGen]]:
+        """Prune ``node``'s subtree; (whether ``node`` stays, the pages it was on).
+
+        Written for speed (each pikepdf access costs): a pack's tree holds tens of
+        thousands of elements and is walked once per paper.
+        """
+        removed = self.removed
+        page_ref = node.get("/Pg")
+        own = page_ref.objgen if isinstance(page_ref, pikepdf.Dictionary) else inherited
+        pages = {own} if page_ref is not None and own else set()
+        kids = node.get("/K")
+        kids = (kids if isinstance(kids, pikepdf.Array)
+                else [] if kids is None else [kids])
+        kept, changed = [], False
+        for kid in kids:
+            if isinstance(kid, pikepdf.Dictionary):
+                if "/S" in kid and depth < 200:
+                    before = self.anchor
+                    keep, page_set = self.visit(kid, own, depth + 1)
+                    pages |= page_set
+                    wholly = bool(page_set) and page_set <= removed
+                    found_inside = before is None and self.anchor is not None
+                    if before is None and (wholly or (found_inside and not keep)):
+                        self.anchor = (node, len(kept))
+                    drop = not keep
+                else:
+                    page = _item_page(kid, own)
+                    if page:
+                        pages.add(page)
+                    drop = page in removed
+            elif _is_mcid(kid):
+                if own:
+                    pages.add(own)
+                drop = own in removed
+            else:
+                drop = False
+            if drop:
+                changed = True
+            else:
+                kept.append(kid)
+        if changed:
+            node.K = Array(kept)
+        on_removed = isinstance(page_ref, pikepdf.Dictionary) and own in removed
+        if on_removed and kept:
+            del node.Pg  # its remaining content names its own pages
+        keep = bool(kept) or not (changed or on_removed)
+        if node.is_indirect:
+            self.pages[node.objgen] = pages
+        if keep:
+            element_id = node.get("/ID")
+            if isinstance(element_id, pikepdf.String):
+                self.ids[bytes(element_id)] = node
+        return keep, pages
+
+    def pages_of(self, element, inherited: ObjGen | None = None) -> set[ObjGen]:
+        if element.is_indirect and element.objgen in self.pages:
+            return self.pages[element.objgen]
+        return _subtree_pages(element, inherited)
+
+
+# --------------------------------------------------------------------- content
+
+
+def _strip_mcids(stream: pikepdf.Stream, tag: Name | None = None) -> None:
+    """Turn ``/Tag <</MCID n>> BDC`` into ``/<tag> BMC`` in a form's content (with
+    ``tag=None``, into ``/Tag BMC``: the sequence keeps its own tag).
+
+    The frame page's own marked content (WeasyPrint tags margin boxes as /Span with an
+    MCID) must not carry MCIDs once it is an artifact inside a Form XObject: they would
+    point into a ParentTree entry that no longer exists. They become /Artifact too, so
+    tools that look only at the innermost tag (pdfminer, pdfplumber) also see an
+    artifact. A placed page's own tags (a tagged source) keep their tag names but lose
+    their MCIDs for the same reason: its /Figure's alternative text stands for it.
+    Other marked content, such as optional-content markers, is left alone.
+    """
+    resources = stream.get("/Resources")
+    properties = resources.get("/Properties") if isinstance(resources, pikepdf.Dictionary) else None
+    instructions = pikepdf.parse_content_stream(stream)
+    changed = False
+    out = []
+    for instruction in instructions:
+        if isinstance(instruction, pikepdf.ContentStreamInstruction) \
+                and instruction.operator == Operator("BDC") and len(instruction.operands) == 2:
+            own_tag, props = instruction.operands
+            if isinstance(props, pikepdf.Name) and isinstance(properties, pikepdf.Dictionary):
+                props = properties.get(props)
+            if isinstance(props, pikepdf.Dictionary) and "/MCID" in props:
+                out.append(pikepdf.ContentStreamInstruction([tag or own_tag], Operator("BMC")))
+                changed = True
+                continue
+        out.append(instruction)
+    if changed:
+        stream.write(pikepdf.unparse_content_stream(out))
+
+
+def _drop_struct_parents(form: pikepdf.Stream, seen: set[ObjGen] | None = None) -> None:
+    """Remove /StructParents from forms nested in a placed page: their keys name the
+    source's ParentTree, not the pack's."""
+    seen = set() if seen is None else seen
+    if form.objgen in seen:
+        return
+    seen.add(form.objgen)
+    if "/StructParents" in form:
+        del form.StructParents
+    resources = form.get("/Resources")
+    xobjects = resources.get("/XObject") if isinstance(resources, pikepdf.Dictionary) else None
+    if isinstance(xobjects, pikepdf.Dictionary):
+        for xobject in xobjects.values():
+            if isinstance(xobject, pikepdf.Stream) and xobject.get("/Subtype") == Name.Form:
+                _drop_struct_parents(xobject, seen)
+
+
+def _form_xobjects(resources, seen: set[ObjGen]) -> Iterator[pikepdf.Stream]:
+    """Form XObjects reachable from ``resources``, each once."""
+    xobjects = resources.get("/XObject") if isinstance(resources, pikepdf.Dictionary) else None
+    if not isinstance(xobjects, pikepdf.Dictionary):
+        return
+    for xobject in xobjects.values():
+        if (isinstance(xobject, pikepdf.Stream) and xobject.get("/Subtype") == Name.Form
+                and xobject.objgen not in seen):
+            seen.add(xobject.objgen)
+            yield xobject
+            yield from _form_xobjects(xobject.get("/Resources"), seen)
+
+
+def _boxes_match(a: pikepdf.Page, b_box, b_rotate: int) -> bool:
+    box = [float(v) for v in a.mediabox]
+    return (int(_inherited(a.obj, "/Rotate") or 0) % 360 == b_rotate % 360
+            and all(abs(x - float(y)) < 0.5 for x, y in zip(box, b_box, strict=True)))
+
+
+def _unique_name(existing, stem: str) -> Name:
+    names = set(existing.keys()) if isinstance(existing, pikepdf.Dictionary) else set()
+    candidate, number = f"/{stem}", 0
+    while candidate in names:
+        number += 1
+        candidate = f"/{stem}{number}"
+    return Name(candidate)
+
+
+def _own_resources(page: pikepdf.Page) -> pikepdf.Dictionary:
+    """Give the page its own /Resources and /XObject dictionaries (shallow copies), so a
+    resource added to one page does not appear on every page sharing them."""
+    resources = page.obj.get("/Resources")
+    page.obj.Resources = Dictionary(dict(resources.items())
+                                    if isinstance(resources, pikepdf.Dictionary) else {})
+    xobjects = page.obj.Resources.get("/XObject")
+    page.obj.Resources.XObject = Dictionary(dict(xobjects.items())
+                                            if isinstance(xobjects, pikepdf.Dictionary) else {})
+    return page.obj.Resources
+
+
+def _draw_artifact(page: pikepdf.Page, form: pikepdf.Stream, same_geometry: bool) -> None:
+    """Draw the frame page's content over ``page``, as one /Artifact sequence."""
+    resources = _own_resources(page)
+    name = _unique_name(resources.XObject, "RgFrame")
+    resources.XObject[name] = form
+    if same_geometry:
+        placement = b"q\n" + Name(name).unparse() + b" Do\nQ\n"
+    else:
+        box = [float(v) for v in page.cropbox]
+        placement = page.calc_form_xobject_placement(
+            form, Name(name), pikepdf.Rectangle(*box), allow_expand=True)
+    page.contents_add(b"q\n", prepend=True)
+    page.contents_add(b"Q\n/Artifact BMC\n" + placement + b"\nEMC\n")
+
+
+# --------------------------------------------------------------- role/class/ID maps
+
+
+def _merge_map(tree: pikepdf.Dictionary, source_tree: pikepdf.Dictionary,
+               key: str) -> dict[str, Name]:
+    """Merge ``source_tree[key]`` (/RoleMap or /ClassMap) into ``tree[key]``.
+
+    A name the pack already maps differently is renamed for the source (``/Name_2``,
+    or an existing ``/Name_n`` with the same value) and the renaming returned, so the
+    grafted elements can be rewritten to match.
+    """
+    source_map = source_tree.get(key)
+    if not isinstance(source_map, pikepdf.Dictionary) or len(source_map) == 0:
+        return {}
+    target_map = tree.get(key)
+    if not isinstance(target_map, pikepdf.Dictionary):
+        target_map = tree[key] = Dictionary()
+    renames: dict[str, Name] = {}
+    added: list[str] = []
+    for name, value in source_map.items():
+        if name not in target_map:
+            target_map[name] = value
+            added.append(name)
+        elif target_map[name] != value:
+            number = 2
+            while f"{name}_{number}" in target_map or f"{name}_{number}" in source_map:
+                if target_map.get(f"{name}_{number}") == value:
+                    break  # the same source (or an equal one) merged before
+                number += 1
+            renames[name] = Name(f"{name}_{number}")
+            if renames[name] not in target_map:
+                target_map[renames[name]] = value
+                added.append(str(renames[name]))
+    if key == "/RoleMap":
+        for name in added:
+            value = target_map[name]
+            if isinstance(value, pikepdf.Name) and str(value) in renames:
+                target_map[name] = renames[str(value)]
+    return renames
+
+
+def _rename_classes(value, renames: Mapping[str, Name]):
+    if isinstance(value, pikepdf.Name):
+        return renames.get(str(value), value)
+    if isinstance(value, pikepdf.Array):
+        return Array([_rename_classes(item, renames) for item in value])
+    return value
+
+
+def _prefix_ids(elements: list[pikepdf.Dictionary], ids: set[bytes], prefix: bytes) -> None:
+    """Prefix the source's element IDs, and the /Headers (TD → TH) that name them."""
+    for element in elements:
+        if "/ID" in element and bytes(element.ID) in ids:
+            element.ID = String(prefix + bytes(element.ID))
+        attributes = element.get("/A")
+        candidates = (list(attributes) if isinstance(attributes, pikepdf.Array)
+                      else [attributes])
+        for attribute in candidates:
+            if isinstance(attribute, pikepdf.Dictionary) and isinstance(
+                    attribute.get("/Headers"), pikepdf.Array):
+                attribute.Headers = Array([
+                    String(prefix + bytes(h)) if isinstance(h, pikepdf.String)
+                    and bytes(h) in ids else h for h in attribute.Headers])
+
+
+def _unique_prefix(stem: str, taken: set[bytes], ids: set[bytes]) -> bytes:
+    number = 0
+    while True:
+        prefix = f"{stem}{'-' + str(number) if number else ''}-".encode()
+        if not any(prefix + i in taken for i in ids):
+            return prefix
+        number += 1
+
+
+# ------------------------------------------------------------------ the functions
+
+
+def replace_with_tagged_pages(target: pikepdf.Pdf, start: int, source: pikepdf.Pdf) -> None:
+    """Replace target pages [start, start+len(source.pages)) with source's pages, keeping
+    source's structure: its StructTreeRoot kids are grafted (in order) into target's
+    structure, placed at the position in reading order where the replaced frame pages'
+    content was (or appended after the structure elements of earlier pages); the
+    replaced frame pages' own content (their running header/footer/watermark) is drawn
+    over each new page as a Form XObject wrapped in /Artifact BMC ... EMC; any target
+    structure elements that referenced the removed frame pages are removed.
+
+    Why this way:
+
+    - The frame page *objects* stay (the paper's page dictionary is moved into them):
+      the agenda's links, the frame's bookmarks and named destinations point at them.
+    - Pages are copied before the structure, so qpdf's copier maps every /Pg (and each
+      OBJR's annotation) onto the copies; those copies are then folded into the frame
+      page objects by rewriting references in what was copied.
+    - A paper's single /Document element becomes a /Part: one Document per pack.
+    - ParentTree keys, RoleMap/ClassMap names, element IDs and named destinations are
+      all per-document namespaces, so each is renumbered or renamed where it collides.
+    - The frame's margin boxes carry MCIDs (WeasyPrint tags them as /Span under an
+      orphan /NonStruct); inside the artifact they must not, so in the overlay they
+      become ``/Artifact BMC`` sequences and their ParentTree entry goes.
+    - The pack's structure tree is walked once per call (it grows with every paper:
+      about 0.1–0.2 s per paper for a 100-page pack of table-heavy papers).
+
+    Annotations on the frame pages (if any) are dropped with the frame page; the paper's
+    form fields (reportgen papers have none) are not merged into the pack's AcroForm.
+    """
+    count = len(source.pages)
+    if count == 0:
+        return
+    if start < 0 or start + count > len(target.pages):
+        raise IndexError(f"pages {start}..{start + count - 1} are not all in the target "
+                         f"({len(target.pages)} pages)")
+    source_tree = source.Root.get("/StructTreeRoot")
+    if not isinstance(source_tree, pikepdf.Dictionary):
+        raise ValueError("the source PDF is not tagged; draw it with place_external_page")
+
+    frames = [target.pages[start + i] for i in range(count)]
+    removed = {frame.objgen for frame in frames}
+    tree = _structure_root(target)
+    entries = _parent_tree(tree)
+    next_key = max(max(entries, default=-1) + 1, int(tree.get("/ParentTreeNextKey", 0)))
+
+    # 1. Everything that tagged the frame pages goes; a marker holds the paper's place.
+    marker = target.make_indirect(Dictionary(Type=Name.StructElem, S=Name.NonStruct,
+                                             K=Array()))
+    pruner = _Pruner(removed)
+    pruner.visit(tree)
+    anchor = pruner.anchor
+    if anchor is None:
+        index_of = {page.objgen: i for i, page in enumerate(target.pages)}
+        anchor = _after_earlier_pages(tree, index_of, start, removed, pruner.pages_of)
+    _insert_kid(anchor[0], anchor[1], marker)
+    for frame in frames:
+        entries.pop(int(frame.obj.get("/StructParents", -1)), None)
+        for annot in frame.obj.get("/Annots", ()):
+            if isinstance(annot, pikepdf.Dictionary):
+                entries.pop(int(annot.get("/StructParent", -1)), None)
+
+    # 2. The frame pages' content, kept for the overlay before the pages are overwritten.
+    overlays = []
+    for frame, page in zip(frames, source.pages, strict=True):
+        box = [float(v) for v in page.mediabox]
+        same = _boxes_match(frame, box, int(_inherited(page.obj, "/Rotate") or 0))
+        form = frame.as_form_xobject(handle_transformations=not same)
+        if same:
+            form.BBox = Array([float(v) for v in frame.mediabox])
+        _strip_mcids(form, Name.Artifact)
+        overlays.append((form, same))
+
+    # 3. The pages, then everything that refers to them.
+    copies = [target.copy_foreign(page.obj) for page in source.pages]
+    if _USED in copies[0]:
+        # qpdf hands back the first copies for a source merged before: merge a fresh
+        # copy of it instead, or both places would share (and fight over) one graft.
+        buffer = io.BytesIO()
+        source.save(buffer)
+        source = pikepdf.open(buffer)
+        source_tree = source.Root.StructTreeRoot
+        copies = [target.copy_foreign(page.obj) for page in source.pages]
+    copied_tree = _copy(target, source_tree)
+    source_named = _named_destinations(source)
+    copied_named = {key: _copy(target, value) for key, value in source_named.items()}
+    for frame, copy, page in zip(frames, copies, source.pages, strict=True):
+        frame.obj.emplace(copy, retain=[Name.Parent])
+        for key in _INHERITABLE:
+            if key not in frame.obj and (value := _inherited(page.obj, key)) is not None:
+                frame.obj[key] = _copy(target, value)
+    for copy in copies:
+        copy[_USED] = True  # on the discarded copy only, after its keys were moved
+    mapping = {copy.objgen: frame.obj for copy, frame in zip(copies, frames, strict=True)}
+    annots = [a for frame in frames for a in frame.obj.get("/Annots", ())]
+    _retarget([copied_tree, *annots, *copied_named.values()], mapping)
+
+    # 4. ParentTree keys: renumbered after the pack's, for pages, annotations and forms.
+    source_entries = dict(_number_tree(copied_tree.get("/ParentTree")))
+    key_map: dict[int, int] = {}
+    seen_forms: set[ObjGen] = set()
+    for frame in frames:
+        holders: list[tuple[pikepdf.Object, str]] = [(frame.obj, "/StructParents")]
+        holders += [(a, "/StructParent") for a in frame.obj.get("/Annots", ())
+                    if isinstance(a, pikepdf.Dictionary)]
+        holders += [(f, "/StructParents")
+                    for f in _form_xobjects(frame.obj.get("/Resources"), seen_forms)]
+        for holder, key in holders:
+            if key not in holder:
+                continue
+            old = int(holder[key])
+            if old not in key_map:
+                key_map[old] = next_key
+                next_key += 1
+                if old in source_entries:
+                    entries[key_map[old]] = source_entries[old]
+            holder[key] = key_map[old]
+    _write_parent_tree(target, tree, entries, next_key)
+
+    # 5. Role and class names, element IDs.
+    role_renames = _merge_map(tree, copied_tree, "/RoleMap")
+    class_renames = _merge_map(tree, copied_tree, "/ClassMap")
+    grafted = [kid for kid in _kids(copied_tree) if _is_element(kid)]
+    source_elements = [element for element, _ in _elements(copied_tree)]
+    for element in source_elements:
+        if str(element.S) in role_renames:
+            element.S = role_renames[str(element.S)]
+        if "/C" in element and class_renames:
+            element.C = _rename_classes(element.C, class_renames)
+    taken = set(pruner.ids) | {key for key, _ in _name_tree(tree.get("/IDTree"))}
+    ids = {bytes(e.ID) for e in source_elements if isinstance(e.get("/ID"), pikepdf.String)}
+    ids |= {key for key, _ in _name_tree(copied_tree.get("/IDTree"))}
+    if ids & taken:
+        _prefix_ids(source_elements, ids, _unique_prefix(f"p{start + 1}", taken, ids))
+
+    # 6. Graft: the paper's Document becomes a Part, with its language and title.
+    if len(grafted) == 1 and _role(grafted[0], tree.get("/RoleMap")) == Name.Document:
+        grafted[0].S = Name.Part
+        title = source.docinfo.get("/Title")
+        if title is not None and "/T" not in grafted[0]:
+            grafted[0].T = String(str(title))
+    source_lang, target_lang = source.Root.get("/Lang"), target.Root.get("/Lang")
+    if source_lang is not None and str(source_lang) != str(target_lang or ""):
+        for element in grafted:
+            if "/Lang" not in element:
+                element.Lang = String(str(source_lang))
+    parent = marker.P
+    kids = parent.K
+    position = next(i for i, kid in enumerate(kids)
+                    if isinstance(kid, pikepdf.Dictionary) and kid.is_indirect
+                    and kid.objgen == marker.objgen)
+    parent.K = Array([*list(kids)[:position], *grafted, *list(kids)[position + 1:]])
+    for element in grafted:
+        element.P = parent
+    all_ids = dict(pruner.ids)
+    all_ids.update((bytes(e.ID), e) for e in source_elements
+                   if isinstance(e.get("/ID"), pikepdf.String))
+    if all_ids:
+        tree.IDTree = _flat_name_tree(target, all_ids)
+    elif "/IDTree" in tree:
+        del tree.IDTree
+
+    # 7. Named destinations (renamed on collision) and the links that use them.
+    renamed = _merge_named_destinations(target, copied_named, f"p{start + 1}")
+    source_pages = {page.objgen: i for i, page in enumerate(source.pages)}
+    for frame, page in zip(frames, source.pages, strict=True):
+        pairs = zip(page.obj.get("/Annots", ()), frame.obj.get("/Annots", ()), strict=False)
+        for original, annot in pairs:
+            if isinstance(annot, pikepdf.Dictionary) and annot.get("/Subtype") == Name.Link:
+                _fix_link(annot, _link_target(original), renamed, source_pages, frames)
+
+    # 8. The frame's header and footer over each new page, as an artifact.
+    for frame, (form, same) in zip(frames, overlays, strict=True):
+        _draw_artifact(frame, form, same)
+
+
+def _merge_named_destinations(target: pikepdf.Pdf, copied: Mapping[tuple[str, bytes], object],
+                              stem: str) -> dict[tuple[str, bytes], bytes]:
+    """Add the source's named destinations to the target's /Names /Dests tree.
+
+    Returns each source name's name in the target (prefixed only where the target
+    already used it, as ``p<first page>-name``): two papers may both have a "summary".
+    """
+    if not copied:
+        return {}
+    names = target.Root.get("/Names")
+    if not isinstance(names, pikepdf.Dictionary):
+        names = target.Root.Names = Dictionary()
+    existing = dict(_name_tree(names.get("/Dests")))
+    legacy = target.Root.get("/Dests")
+    taken = set(existing)
+    if isinstance(legacy, pikepdf.Dictionary):
+        taken |= {key[1:].encode() for key in legacy}
+    renamed: dict[tuple[str, bytes], bytes] = {}
+    for key in sorted(copied):
+        name, number = key[1], 0
+        while name in taken:
+            number += 1
+            name = f"{stem}{'' if number == 1 else f'.{number}'}-".encode() + key[1]
+        taken.add(name)
+        existing[name] = copied[key]
+        renamed[key] = name
+    names.Dests = _flat_name_tree(target, existing)
+    return renamed
+
+
+def _fix_link(annot: pikepdf.Dictionary, original, renamed: Mapping[tuple[str, bytes], bytes],
+              source_pages: Mapping[ObjGen, int], frames: list[pikepdf.Page]) -> None:
+    """Point a copied link at the renamed destination or at the replaced page."""
+    action = annot.get("/A")
+    is_action = "/Dest" not in annot and isinstance(action, pikepdf.Dictionary)
+    key = _dest_key(original)
+    if key is not None and key in renamed:
+        new = String(renamed[key])
+    elif isinstance(original, pikepdf.Array) and len(original) > 0:
+        number = _page_number(original[0], source_pages, len(frames))
+        if number is None:
+            return
+        new = Array([frames[number].obj, *list(original)[1:]])
+    else:
+        return
+    if is_action:
+        action.D = new
+    else:
+        annot.Dest = new
+
+
+def graft_outline(target: pikepdf.Pdf, source: pikepdf.Pdf, first_page: int,
+                  parent: pikepdf.OutlineItem) -> None:
+    """Copy source's bookmarks under `parent`, destinations shifted to target pages
+    starting at first_page (source page i -> target page first_page + i). Handles
+    destinations as explicit arrays, named destinations, and /A GoTo actions.
+
+    Why: the pack's outline is what a reader navigates a 200-page pack by, and a
+    paper's own headings are its best bookmarks. Destinations become explicit arrays
+    (so they do not depend on names that may have been prefixed in the pack) and keep
+    their view (/XYZ left top zoom), which is right for pages brought in by
+    :func:`replace_with_tagged_pages` (same page, same coordinates). Titles, nesting,
+    open/closed state, colour and style are kept; a bookmark whose destination cannot be
+    resolved keeps its title (and children) without a destination; URI and other
+    non-GoTo actions are copied. Call inside ``with target.open_outline() as outline``.
+    """
+    pages = {page.objgen: i for i, page in enumerate(source.pages)}
+    named = _named_destinations(source)
+    count = len(source.pages)
+
+    def convert(item: pikepdf.OutlineItem) -> pikepdf.OutlineItem:
+        new = pikepdf.OutlineItem(item.title)
+        destination = item.destination
+        action = item.action
+        if destination is None and isinstance(action, pikepdf.Dictionary) \
+                and action.get("/S") == Name.GoTo:
+            destination = action.get("/D")
+        explicit = _explicit(destination, named) if destination is not None else None
+        number = _page_number(explicit[0], pages, count) if explicit is not None else None
+        if number is not None and first_page + number < len(target.pages):
+            new.destination = Array([target.pages[first_page + number].obj,
+                                     *[_copy(target, v) for v in list(explicit)[1:]]])
+        elif isinstance(action, pikepdf.Dictionary) and action.get("/S") != Name.GoTo:
+            new.action = _copy(target, action)
+        new.is_closed = item.is_closed
+        new.color = item.color
+        new.flags = item.flags
+        new.children.extend(convert(child) for child in item.children)
+        return new
+
+    parent.children.extend(convert(item) for item in source.open_outline().root)
+
+
+# ------------------------------------------------------------- external pages
+
+
+def _to_unicode_inverse(data: bytes) -> dict[str, bytes]:
+    """Character → character code, from a ToUnicode CMap (single characters only)."""
+    inverse: dict[str, bytes] = {}
+
+    def add(code_hex: bytes, text: str) -> None:
+        if len(text) == 1:
+            inverse.setdefault(text, bytes.fromhex(code_hex.decode()))
+
+    for block in re.finditer(rb"beginbfchar(.*?)endbfchar", data, re.S):
+        pairs = re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]*)>", block.group(1))
+        for code, text in pairs:
+            add(code, bytes.fromhex(text.decode()).decode("utf-16-be", "ignore"))
+    for block in re.finditer(rb"beginbfrange(.*?)endbfrange", data, re.S):
+        for low, high, dest in re.findall(
+                rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(<[0-9A-Fa-f]*>|\[[^\]]*\])",
+                block.group(1)):
+            width, first, last = len(low), int(low, 16), int(high, 16)
+            if dest.startswith(b"["):
+                texts = re.findall(rb"<([0-9A-Fa-f]*)>", dest)
+                for offset, text in enumerate(texts[: last - first + 1]):
+                    add(b"%0*x" % (width, first + offset),
+                        bytes.fromhex(text.decode()).decode("utf-16-be", "ignore"))
+            else:
+                base = bytes.fromhex(dest[1:-1].decode()).decode("utf-16-be", "ignore")
+                if len(base) == 1:
+                    for offset in range(min(last - first + 1, 0x10000)):
+                        add(b"%0*x" % (width, first + offset), chr(ord(base) + offset))
+    return inverse
+
+
+def _reencode_for_composite_fonts(stream: pikepdf.Stream) -> None:
+    """Re-encode text qpdf wrote for a field value in a composite (Type0) font.
+
+    qpdf generates text-field appearances with one byte per character, which is right
+    for simple fonts only; WeasyPrint's form fonts are Type0 (Identity-H), so the value
+    would show as wrong glyphs. The font's ToUnicode map, inverted, gives the codes.
+    """
+    resources = stream.get("/Resources")
+    fonts = resources.get("/Font") if isinstance(resources, pikepdf.Dictionary) else None
+    if not isinstance(fonts, pikepdf.Dictionary):
+        return
+    inverse: dict[str, bytes] | None = None
+    changed = False
+    out = []
+    for instruction in pikepdf.parse_content_stream(stream):
+        if isinstance(instruction, pikepdf.ContentStreamInstruction):
+            operator = str(instruction.operator)
+            if operator == "Tf":
+                font = fonts.get(instruction.operands[0])
+                inverse = None
+                if (isinstance(font, pikepdf.Dictionary) and font.get("/Subtype") == Name.Type0
+                        and isinstance(font.get("/ToUnicode"), pikepdf.Stream)):
+                    inverse = _to_unicode_inverse(font.ToUnicode.read_bytes())
+            elif operator in {"Tj", "'", '"', "TJ"} and inverse is not None:
+                operands = [_reencode(operand, inverse) for operand in instruction.operands]
+                instruction = pikepdf.ContentStreamInstruction(operands, instruction.operator)
+                changed = True
+        out.append(instruction)
+    if changed:
+        stream.write(pikepdf.unparse_content_stream(out))
+
+
+def _reencode(operand, inverse: Mapping[str, bytes]):
+    if isinstance(operand, pikepdf.String):
+        text = bytes(operand).decode("latin-1")
+        return String(b"".join(inverse[ch] for ch in text if ch in inverse))
+    if isinstance(operand, pikepdf.Array):
+        return Array([_reencode(item, inverse) for item in operand])
+    return operand
+
+
+def _flattened_copy(source: pikepdf.Pdf, index: int) -> pikepdf.Pdf:
+    """A one-page copy of source page ``index`` with its form fields and other
+    annotations (those with appearances) flattened into the content.
+
+    Done on a copy so the caller's ``source`` is left as it was. Field values without
+    appearance streams (NeedAppearances, as WeasyPrint writes) get appearances first.
+    """
+    work = pikepdf.new()
+    work.add_pages_from(source, [index], outlines="ignore")
+    page = work.pages[0]
+    fresh = [annot for annot in page.obj.get("/Annots", ())
+             if isinstance(annot, pikepdf.Dictionary) and annot.get("/Subtype") == Name.Widget
+             and "/AP" not in annot]
+    work.generate_appearance_streams()
+    for annot in fresh:
+        normal = annot.get("/AP", {}).get("/N")
+        if isinstance(normal, pikepdf.Stream):
+            _reencode_for_composite_fonts(normal)
+    work.flatten_annotations("all")
+    return work
+
+
+def _transformed_box(matrix: pikepdf.Matrix, box) -> tuple[float, float, float, float]:
+    llx, lly, urx, ury = (float(v) for v in box)
+    points = [matrix.transform((x, y)) for x in (llx, urx) for y in (lly, ury)]
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def place_external_page(target: pikepdf.Pdf, index: int, source: pikepdf.Pdf,
+                        source_index: int, rect: pikepdf.Rectangle, alt: str, name: str,
+                        page_map: Mapping[int, int] | None = None) -> None:
+    """Draw source page into target page `index` inside `rect` (scaled to fit, aspect
+    kept, rotated pages handled), as a tagged /Figure with alt text (like
+    tagging.draw_appended does), AFTER flattening the source page's form fields and
+    other non-link annotations into its content (so filled forms keep their look), and
+    re-creating its link annotations on the target page with rectangles transformed by
+    the same placement (internal links to other pages of the same source become links
+    to the corresponding target pages given a `page_map`; external URI links kept).
+
+    ``page_map`` (added to the brief's signature) maps source page numbers to target
+    page numbers, both from 0: a link can only be re-created if the page it leads to is
+    in the pack, and only the caller knows where the other pages went. Without it, only
+    links to ``source_index`` itself (→ ``index``) are kept. Internal links lead to the
+    whole target page (/Fit): the source page's coordinates do not apply to the placed
+    copy. Links whose target is not in the pack, and other actions (GoToR, Launch, JS),
+    are dropped. ``name`` is the XObject resource name (fixed, for reproducible bytes).
+
+    The figure and its /Link elements go into the structure after the elements of
+    pages up to ``index``, each link with an OBJR and a /Contents description.
+    """
+    page = target.pages[index]
+    tree = _flatten_parent_tree(target)
+    page_map = {source_index: index} if page_map is None else dict(page_map)
+
+    work = _flattened_copy(source, source_index)
+    form = target.copy_foreign(work.pages[0].as_form_xobject(handle_transformations=True))
+    _strip_mcids(form)
+    _drop_struct_parents(form)
+    resource = Name(name if name.startswith("/") else f"/{name}")
+    page.add_resource(form, Name.XObject, resource)
+    placement = page.calc_form_xobject_placement(form, resource, rect, allow_expand=True)
+    cm = page.get_matrix_for_form_xobject_placement(form, rect, allow_expand=True)
+    matrix = pikepdf.Matrix(form.get("/Matrix", Array([1, 0, 0, 1, 0, 0]))) @ cm
+    bbox = _transformed_box(matrix, form.BBox)
+
+    index_of = {p.objgen: i for i, p in enumerate(target.pages)}
+    parent, position = _after_earlier_pages(tree, index_of, index + 1, set())
+    entry = _parent_tree_entry(target, page)
+    mcid = len(entry)
+    figure = target.make_indirect(Dictionary(
+        Type=Name.StructElem, S=Name.Figure, Pg=page.obj, K=mcid, Alt=String(alt),
+        A=Dictionary(O=Name.Layout, BBox=Array(list(bbox))),
+    ))
+    entry.append(figure)
+    _insert_kid(parent, position, figure)
+    page.contents_add(b"q\n", prepend=True)
+    page.contents_add(b"Q\n/Figure <</MCID %d>> BDC\n" % mcid + placement + b"\nEMC\n")
+
+    source_page = source.pages[source_index]
+    pages = {p.objgen: i for i, p in enumerate(source.pages)}
+    named = _named_destinations(source)
+    for original in source_page.obj.get("/Annots", ()):
+        if not isinstance(original, pikepdf.Dictionary) or original.get("/Subtype") != Name.Link:
+            continue
+        link = _external_link(target, original, matrix, pages, named, page_map,
+                              len(source.pages))
+        if link is None:
+            continue
+        position += 1
+        annot, description = link
+        key = int(tree.get("/ParentTreeNextKey", 0))
+        annot.P = page.obj
+        annot.StructParent = key
+        element = target.make_indirect(Dictionary(
+            Type=Name.StructElem, S=Name.Link, Pg=page.obj, Alt=String(description),
+            K=Array([Dictionary(Type=Name.OBJR, Obj=annot, Pg=page.obj)]),
+        ))
+        tree.ParentTree.Nums.extend([key, element])
+        tree.ParentTreeNextKey = key + 1
+        _insert_kid(parent, position, element)
+        if "/Annots" not in page.obj:
+            page.obj.Annots = Array()
+        page.obj.Annots.append(annot)
+    if "/Annots" in page.obj:
+        page.obj.Tabs = Name.S
+
+
+def _external_link(target: pikepdf.Pdf, original: pikepdf.Dictionary, matrix: pikepdf.Matrix,
+                   pages: Mapping[ObjGen, int], named, page_map: Mapping[int, int],
+                   count: int) -> tuple[pikepdf.Dictionary, str] | None:
+    """A new link annotation for the placed page, or None if it cannot lead anywhere."""
+    annot = Dictionary(Type=Name.Annot, Subtype=Name.Link, F=4, Border=Array([0, 0, 0]),
+                       Rect=Array(list(_transformed_box(matrix, original.Rect))))
+    contents = str(original.get("/Contents", "")).strip()
+    action = original.get("/A")
+    if isinstance(action, pikepdf.Dictionary) and action.get("/S") == Name.URI:
+        uri = str(action.get("/URI", ""))
+        annot.A = Dictionary(Type=Name.Action, S=Name.URI, URI=String(uri))
+        description = contents or uri
+    else:
+        explicit = _explicit(_link_target(original), named)
+        number = _page_number(explicit[0], pages, count) if explicit is not None else None
+        if number is None or number not in page_map:
+            return None
+        target_number = page_map[number]
+        annot.Dest = Array([target.pages[target_number].obj, Name.Fit])
+        description = contents or f"Go to page {target_number + 1}"
+    quads = original.get("/QuadPoints")
+    if isinstance(quads, pikepdf.Array) and len(quads) % 8 == 0:
+        points = [matrix.transform((float(quads[i]), float(quads[i + 1])))
+                  for i in range(0, len(quads), 2)]
+        annot.QuadPoints = Array([v for point in points for v in point])
+    annot.Contents = String(description)
+    return target.make_indirect(annot), description

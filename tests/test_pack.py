@@ -1,0 +1,201 @@
+"""Meeting packs built from the example agenda, read back from the real PDFs."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pikepdf
+import pytest
+import weasyprint
+from conftest import ROOT, run_cli
+from pdftext import outline_titles, page_texts
+
+AGENDA = ROOT / "data" / "pack" / "agenda.yaml"
+STAMP = "· Governing Body Meeting · 14 November 2018"
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory):
+    return tmp_path_factory.mktemp("packs")
+
+
+@pytest.fixture(scope="module")
+def public(out):
+    result = run_cli("pack", AGENDA, "-o", out, "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    assert "3 papers rendered, 0 reused" in result.output
+    return out / "governing-body-meeting-2018-11-14-public.pdf"
+
+
+@pytest.fixture(scope="module")
+def private(out, public):
+    result = run_cli("pack", AGENDA, "-o", out, "--part", "private")
+    assert result.exit_code == 0, result.output
+    assert "0 papers rendered, 3 reused" in result.output  # the public build's cache
+    return out / "governing-body-meeting-2018-11-14-private.pdf"
+
+
+def agenda_pages(texts: list[str]) -> dict[str, str]:
+    """Item number -> what the agenda's Page column says."""
+    agenda = next(t for t in texts if t.startswith("Agenda") or "\nAgenda\n" in t[:40])
+    found = {}
+    for line in agenda.splitlines():
+        match = re.match(r"^(\d+(?:\.\d+)?) .* (\d+|Verbal|Supplement)$", line)
+        if match:
+            found[match[1]] = match[2]
+    return found
+
+
+def first_stamped(texts: list[str], number: str) -> int:
+    return next(i for i, t in enumerate(texts) if f"Item {number} {STAMP}" in t)
+
+
+def test_agenda_page_numbers_are_where_each_item_starts(public):
+    texts = page_texts(public)
+    pages = agenda_pages(texts)
+    front = 2  # cover and agenda, unnumbered
+    for number in ("2", "7.1", "7.2", "8", "9", "10"):
+        physical = first_stamped(texts, number)
+        assert int(pages[number]) == physical - front + 1, number
+        assert f"Page {pages[number]} of" in texts[physical]
+    assert pages["1"] == "Verbal" and pages["11"] == "Supplement"
+
+
+def test_every_paper_page_is_stamped_and_numbered_continuously(public):
+    texts = page_texts(public)
+    numbered = texts[2:]
+    total = len(numbered)
+    for index, text in enumerate(numbered, start=1):
+        assert f"Page {index} of {total}" in text, index
+        assert re.search(rf"Item [\d.]+ {STAMP}", text), index
+    assert "Page" not in texts[0] and "Page 1 of" not in texts[1]
+    with pikepdf.open(public) as pdf:
+        assert len(pdf.pages) == 2 + total
+
+
+def test_pages_of_other_authors_keep_their_content_and_shape(public):
+    texts = page_texts(public)
+    dashboard = first_stamped(texts, "7.2")
+    finance = first_stamped(texts, "7.1")
+    assert "Integrated Performance Dashboard" in texts[dashboard]
+    assert "Finance Report: Month 6 2018/19" in texts[finance]
+    with pikepdf.open(public) as pdf:
+        box = [float(v) for v in pdf.pages[dashboard].mediabox]
+        assert box[2] > box[3]  # landscape stays landscape
+        letter = [float(v) for v in pdf.pages[finance].mediabox]
+        assert round(letter[2]) == 595 and round(letter[3]) == 842  # US Letter onto A4
+
+
+def test_bookmarks_one_per_item_with_the_papers_own_below(public):
+    titles = outline_titles(public)
+    top = [t for depth, t in titles if depth == 0]
+    assert top == ["Cover", "Agenda", "Item 2: Minutes of the meeting held on 12 September 2018",
+                   "Item 7.1: Finance Report, Month 6", "Item 7.2: Integrated Performance Dashboard",
+                   "Item 8: Quality Report, Quarter 2",
+                   "Item 9: Organisational Development Framework Update 2018/2019",
+                   "Item 10: Freedom to Speak Up Guardian Annual Report"]
+    nested = [t for depth, t in titles if depth > 0]
+    assert "1. Introduction" in nested and "Monitoring and Assurance Summary" in nested
+
+
+def test_public_pack_keeps_a_placeholder_for_private_items(public):
+    texts = page_texts(public)
+    assert "Item 12: confidential — considered in private" in texts[1]
+    assert not any("This paper is commercially confidential" in t for t in texts)
+    assert not any("Not for publication" in t for t in texts)
+
+
+def test_private_pack_has_everything_marked_not_for_publication(private):
+    texts = page_texts(private)
+    assert any("This paper is commercially confidential" in t for t in texts)
+    for text in texts:
+        assert "Not for publication" in text
+
+
+def test_packs_pass_the_checks_and_qpdf(public, private):
+    for pdf in (public, private):
+        assert run_cli("check", pdf).exit_code == 0
+        check = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout + check.stderr
+        with pikepdf.open(pdf) as doc:
+            assert str(doc.Root.Lang) == "en-GB"
+            assert str(doc.docinfo["/Title"]).startswith(
+                "Governing Body Meeting, 14 November 2018")
+
+
+def test_supplement_is_numbered_to_follow_the_main_pack(out, public):
+    main_total = len(page_texts(public)) - 2
+    result = run_cli("pack", AGENDA, "-o", out, "--supplement")
+    assert result.exit_code == 0, result.output
+    texts = page_texts(out / "governing-body-meeting-2018-11-14-public-supplement.pdf")
+    assert "Supplementary papers" in texts[0]
+    first = first_stamped(texts, "11")
+    assert f"Page {main_total + 1} of {main_total + len(texts) - first}" in texts[first]
+    assert "Estates strategy refresh" in texts[first]
+
+
+def test_draft_watermark(out, public):
+    result = run_cli("pack", AGENDA, "-o", out, "--draft")
+    assert result.exit_code == 0, result.output
+    texts = page_texts(out / "governing-body-meeting-2018-11-14-public-draft.pdf")
+    assert all("DRAFT" in text for text in texts)
+
+
+def _agenda(tmp_path, papers: dict[str, str]) -> str:
+    items = "".join(
+        f'  - number: "{n}"\n    title: Paper {n}\n    paper: {p}\n' for n, p in papers.items())
+    path = tmp_path / "agenda.yaml"
+    path.write_text(f"organisation: Org\nmeeting: Board\ndate: 2026-01-14\nitems:\n{items}")
+    return path
+
+
+def test_missing_encrypted_and_corrupt_pdfs_stop_the_build(tmp_path):
+    weasyprint.HTML(string="<p>x</p>").write_pdf(tmp_path / "plain.pdf")
+    with pikepdf.open(tmp_path / "plain.pdf") as pdf:
+        pdf.save(tmp_path / "locked.pdf", encryption=pikepdf.Encryption(owner="o", user="u"))
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.7 nonsense")
+    agenda = _agenda(tmp_path, {"1": "locked.pdf", "2": "broken.pdf", "3": "plain.pdf"})
+    out = tmp_path / "out"
+    result = run_cli("pack", agenda, "-o", out)
+    assert result.exit_code == 1
+    assert "item 1: locked.pdf is password-protected" in result.output
+    assert "item 2: broken.pdf is not a readable PDF" in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
+    missing = _agenda(tmp_path, {"1": "gone.pdf"})
+    result = run_cli("pack", missing, "-o", out)
+    assert result.exit_code == 1 and "item 1: paper 'gone.pdf' not found" in result.output
+    assert not out.exists()
+
+
+def test_errors_in_a_paper_workbook_stop_the_pack(tmp_path):
+    from workbooks import ACTIONS, paper_workbook
+
+    bad = [*ACTIONS[:2], ["G9", "Theme", "x", None, "Lead", "30/11/2018", "Amberish", None]]
+    paper_workbook(tmp_path / "bad.xlsx", actions=bad)
+    result = run_cli("pack", _agenda(tmp_path, {"4": "bad.xlsx"}), "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert 'bad.xlsx: Actions!G4: item 4: "Amberish" is not a status' in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_changing_one_paper_rerenders_only_that_one(tmp_path):
+    import openpyxl
+
+    folder = tmp_path / "data"
+    shutil.copytree(ROOT / "data", folder)
+    agenda = folder / "pack" / "agenda.yaml"
+    out = tmp_path / "out"
+    assert "3 papers rendered, 0 reused" in run_cli("pack", agenda, "-o", out).output
+    quality = folder / "pack" / "quality-report-q2.xlsx"
+    book = openpyxl.load_workbook(quality)
+    book["Sections"]["E2"] = "A corrected first paragraph."
+    book.save(quality)
+    again = run_cli("pack", agenda, "-o", out)
+    assert "1 papers rendered, 2 reused" in again.output
+    texts = page_texts(out / "governing-body-meeting-2018-11-14-public.pdf")
+    assert any("A corrected first paragraph." in t for t in texts)
+    forced = run_cli("pack", agenda, "-o", out, "--no-cache", "--jobs", "1")
+    assert "3 papers rendered, 0 reused" in forced.output
