@@ -92,7 +92,8 @@ def test_bookmarks_one_per_item_with_the_papers_own_below(public):
     titles = outline_titles(public)
     top = [t for depth, t in titles if depth == 0]
     assert top == ["Cover", "Agenda", "Item 2: Minutes of the meeting held on 12 September 2018",
-                   "Item 7.1: Finance Report, Month 6", "Item 7.2: Integrated Performance Dashboard",
+                   "Item 7.1: Finance Report, Month 6",
+                   "Item 7.2: Integrated Performance Dashboard",
                    "Item 8: Quality Report, Quarter 2",
                    "Item 9: Organisational Development Framework Update 2018/2019",
                    "Item 10: Freedom to Speak Up Guardian Annual Report"]
