@@ -300,17 +300,22 @@ def frame_html(agenda: Agenda, papers: list[Paper], options: PackOptions, *,
     return html, entries
 
 
-def render_frame(html: str, templates: Path | None):
+def render_frame(html: str, templates: Path | None, day):
     import weasyprint
 
-    from reportgen.pdf import make_url_fetcher
+    from reportgen.errors import TemplateError
+    from reportgen.pdf import make_url_fetcher, reproducible, source_date_epoch
     from reportgen.render import template_dirs
 
     roots = template_dirs(templates)
-    document = weasyprint.HTML(string=html, base_url=roots[0].resolve().as_uri() + "/",
-                               url_fetcher=make_url_fetcher(roots)).render(
-        pdf_variant="pdf/ua-1")
-    return document, document.write_pdf(pdf_variant="pdf/ua-1")
+    try:
+        with reproducible(source_date_epoch(day)):
+            document = weasyprint.HTML(
+                string=html, base_url=roots[0].resolve().as_uri() + "/",
+                url_fetcher=make_url_fetcher(roots)).render(pdf_variant="pdf/ua-1")
+            return document, document.write_pdf(pdf_variant="pdf/ua-1")
+    except weasyprint.urls.FatalURLFetchingError as exc:
+        raise TemplateError(f"Template resource refused: {exc}") from None
 
 
 # -- step 4 and 5: assemble -----------------------------------------------------------------
@@ -407,7 +412,7 @@ def build_pack(agenda_path: Path, outdir: Path, options: PackOptions,
         main_html, main_entries = frame_html(
             agenda, main_papers, PackOptions(**{**options.__dict__, "supplement": False}),
             first_number=1, total=None)
-        main_doc, _ = render_frame(main_html, options.templates)
+        main_doc, _ = render_frame(main_html, options.templates, agenda.date)
         numbered = len(main_doc.pages) if agenda.front_matter == "numbered" else len(
             main_entries)
         first_number = numbered + 1
@@ -420,7 +425,7 @@ def build_pack(agenda_path: Path, outdir: Path, options: PackOptions,
         total = item_pages
     html, entries = frame_html(agenda, papers, options, first_number=first_number,
                                total=total)
-    document, frame_pdf = render_frame(html, options.templates)
+    document, frame_pdf = render_frame(html, options.templates, agenda.date)
     front = _count_front(document, entries)
     say("Pack", "assembling")
     data = assemble(frame_pdf, front, entries, papers, agenda)

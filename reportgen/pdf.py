@@ -14,6 +14,8 @@ from __future__ import annotations
 import io
 import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -116,6 +118,20 @@ def source_date_epoch(day: date | None) -> str:
     return str(int(moment.timestamp()))
 
 
+@contextmanager
+def reproducible(epoch: str) -> Iterator[None]:
+    """Set SOURCE_DATE_EPOCH while WeasyPrint writes, then put it back."""
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = epoch
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
 def write_pdf(html: str, *, base_dir: Path, roots: list[Path],
               appended: list[AppendedDocument], created: date | None = None,
               embed: Embedded | None = None, debug: bool = False) -> bytes:
@@ -141,20 +157,14 @@ def write_pdf(html: str, *, base_dir: Path, roots: list[Path],
             created=stamp, modified=stamp)
         options = {"pdf_variant": "pdf/a-3a", "attachments": [attachment],
                    "output_intent": "srgb"}
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = epoch
     try:
-        document = weasyprint.HTML(
-            string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher
-        ).render(**options)
-        data = document.write_pdf(**options)
+        with reproducible(epoch):
+            document = weasyprint.HTML(
+                string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher
+            ).render(**options)
+            data = document.write_pdf(**options)
     except weasyprint.urls.FatalURLFetchingError as exc:
         raise TemplateError(f"Template resource refused: {exc}") from None
-    finally:
-        if previous is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
     first_pages: dict[str, int] = {}
     for index, page in enumerate(document.pages):
         for anchor in page.anchors:

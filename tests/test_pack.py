@@ -200,3 +200,39 @@ def test_changing_one_paper_rerenders_only_that_one(tmp_path):
     assert any("A corrected first paragraph." in t for t in texts)
     forced = run_cli("pack", agenda, "-o", out, "--no-cache", "--jobs", "1")
     assert "3 papers rendered, 0 reused" in forced.output
+
+
+def test_rebuilding_gives_the_same_bytes(out, public):
+    before = public.read_bytes()
+    result = run_cli("pack", AGENDA, "-o", out)
+    assert result.exit_code == 0 and "0 papers rendered, 3 reused" in result.output
+    assert public.read_bytes() == before
+
+
+def test_init_agenda_writes_a_starter_that_loads(tmp_path):
+    from reportgen.agenda import load_agenda
+
+    path = tmp_path / "agenda.yaml"
+    assert run_cli("init-agenda", path).exit_code == 0
+    assert "already exists" in run_cli("init-agenda", path).output
+    (tmp_path / "my-paper.xlsx").write_bytes(b"")  # the starter names these files
+    weasyprint.HTML(string="<p>x</p>").write_pdf(tmp_path / "finance-report.pdf")
+    weasyprint.HTML(string="<p>y</p>").write_pdf(tmp_path / "contract-award.pdf")
+    agenda = load_agenda(path)
+    assert [i.number for i in agenda.items] == ["1", "2", "3", "4"]
+    assert agenda.items[3].private and agenda.items[3].late
+    assert agenda.items[1].kind == "workbook" and agenda.items[0].kind == "verbal"
+
+
+def test_agenda_problems_are_all_reported(tmp_path):
+    path = tmp_path / "agenda.yaml"
+    path.write_text("meeting: Board\ndate: 31/02/2026\nitems:\n"
+                    "  - number: '1'\n    purpose: rubber-stamp\n    part: secret\n"
+                    "  - number: '1'\n    title: Again\n    late: maybe\n")
+    result = run_cli("pack", path, "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    for text in ["meeting: 'organisation' is required", '"31/02/2026" is not a real date',
+                 "item 1: 'title' is required", "'purpose: rubber-stamp' is not allowed",
+                 "'part: secret' is not allowed", "item number 1 is used twice",
+                 "'late: maybe' should be true or false"]:
+        assert text in result.output, text
