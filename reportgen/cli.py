@@ -190,20 +190,49 @@ def pack(agenda: Path, outdir: Path, part: str, draft: bool, supplement: bool, j
          no_cache: bool, templates: Path | None) -> None:
     """Build a meeting pack from an AGENDA (YAML): cover, agenda with page numbers,
     every paper stamped with its item and continuous page numbers, bookmarks."""
-    import time
-
     from reportgen.pack import PackOptions, build_pack
-
-    started = time.monotonic()
-
-    def progress(label: str, step: str) -> None:
-        click.echo(f"  [{time.monotonic() - started:5.1f}s] {label}: {step}", err=True)
 
     options = PackOptions(part=part, draft=draft, supplement=supplement, jobs=jobs,
                           cache=not no_cache, templates=templates)
-    result = build_pack(agenda, outdir, options, progress)
+    with _PackProgress() as progress:
+        result = build_pack(agenda, outdir, options, progress)
     click.echo(f"Wrote {result.pdf} ({result.pages} pages; {result.rendered} papers "
                f"rendered, {result.reused} reused)")
+
+
+class _PackProgress:
+    """A click progress bar (item, step, elapsed) on a terminal; plain lines otherwise."""
+
+    def __init__(self):
+        import time
+
+        self.clock = time.monotonic
+        self.started = self.clock()
+        self.bar = None
+        self.done = 0
+        self.total = 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.render_finish()
+
+    def start(self, total: int) -> None:
+        self.total = total
+        if sys.stderr.isatty():
+            self.bar = click.progressbar(length=total, file=sys.stderr, show_eta=False,
+                                         label="Building pack")
+
+    def __call__(self, label: str, step: str) -> None:
+        self.done += 1
+        text = f"{label}: {step} [{self.clock() - self.started:.1f}s]"
+        if self.bar is not None:
+            self.bar.label = text
+            self.bar.update(1)
+        else:
+            click.echo(f"  [{self.done}/{self.total}] {text}", err=True)
 
 
 @cli.command("init-agenda", cls=Command, epilog="""\b

@@ -21,7 +21,6 @@ import hashlib
 import io
 import os
 import time
-from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +39,14 @@ MM = 72 / 25.4
 FRAME_MARGINS = {False: (26.0, 20.0, 22.0, 20.0), True: (24.0, 18.0, 20.0, 18.0)}
 CACHE_FOLDER = ".reportgen-cache"
 
-Progress = Callable[[str, str], None]  # (item label, step)
+class Progress:
+    """Told how many steps a build has, then of each one; the CLI draws a bar."""
+
+    def start(self, total: int) -> None:
+        pass
+
+    def __call__(self, label: str, step: str) -> None:
+        pass
 
 
 @dataclass(frozen=True)
@@ -393,12 +399,13 @@ def build_pack(agenda_path: Path, outdir: Path, options: PackOptions,
                progress: Progress | None = None) -> PackResult:
     """Build the pack for ``agenda_path`` into ``outdir``; nothing written on any error."""
     started = time.monotonic()
-    say = progress or (lambda label, step: None)
+    say = progress or Progress()
     agenda = load_agenda(agenda_path)
     items = included(agenda, options)
     with_papers = [item for item in items if item.kind != "verbal"]
     main_items = [] if not options.supplement else included(
         agenda, PackOptions(**{**options.__dict__, "supplement": False}))
+    say.start(len(with_papers) + len([i for i in main_items if i.kind != "verbal"]) + 3)
     problems = check_papers(agenda, with_papers + [i for i in main_items if i.kind != "verbal"])
     if problems:
         raise InputError(problems, agenda_path)
