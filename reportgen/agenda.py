@@ -153,12 +153,61 @@ class _Reader:
         return path
 
 
+AGENDA_COLUMNS = ("number", "title", "presenter", "purpose", "time", "part", "late",
+                  "paper", "previous")
+
+
+def _from_workbook(path: Path) -> dict:
+    """An agenda kept in Excel: a Meeting sheet (Field | Value) and an Agenda sheet with
+    one row per item and the same names as the YAML keys as headings."""
+    from datetime import time as clock
+
+    from reportgen.workbook import Reader, clean, normalise
+
+    reader = Reader(path)
+    missing = [name for name in ("Meeting", "Agenda") if reader.find(name) is None]
+    if missing:
+        raise InputError([Problem(f"missing sheet '{name}'", file=path, sheet=name,
+                                  hint="an agenda workbook has a Meeting and an Agenda sheet")
+                          for name in missing], path)
+
+    def plain(value):
+        value = clean(value)
+        if isinstance(value, clock):
+            return value.strftime("%H:%M")
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        if isinstance(value, str) and normalise(value) in {"yes", "true"}:
+            return True
+        if isinstance(value, str) and normalise(value) in {"no", "false"}:
+            return False
+        return value
+
+    data: dict = {}
+    for row in reader.sheet(reader.find("Meeting")).rows:
+        if row and clean(row[0]) and normalise(row[0]) not in {"field"}:
+            data[normalise(row[0]).replace(" ", "_")] = plain(row[1] if len(row) > 1 else None)
+    rows = reader.sheet(reader.find("Agenda")).rows
+    header = [normalise(h) for h in (rows[0] if rows else [])]
+    items = []
+    for row in rows[1:]:
+        item = {key: plain(row[header.index(key)]) for key in AGENDA_COLUMNS
+                if key in header and header.index(key) < len(row)}
+        if any(value not in (None, "") for value in item.values()):
+            items.append({k: v for k, v in item.items() if v is not None})
+    data["items"] = items
+    return data
+
+
 def load_agenda(path: Path) -> Agenda:
-    """Read and check an agenda; raise :class:`InputError` with every problem."""
+    """Read and check an agenda (YAML, or an .xlsx with Meeting and Agenda sheets);
+    raise :class:`InputError` with every problem."""
     import yaml
 
     if not path.is_file():
         raise InputError([Problem("file not found", file=path)], path)
+    if path.suffix.lower() == ".xlsx":
+        return _check(path, _from_workbook(path))
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -169,6 +218,10 @@ def load_agenda(path: Path) -> Agenda:
     if not isinstance(data, dict):
         raise InputError([Problem("should hold 'key: value' settings and a list of items",
                                   file=path)], path)
+    return _check(path, data)
+
+
+def _check(path: Path, data: dict) -> Agenda:
     reader = _Reader(path)
     where = "meeting"
     meeting_date = read_date(data.get("date"))

@@ -236,3 +236,33 @@ def test_agenda_problems_are_all_reported(tmp_path):
                  "'part: secret' is not allowed", "item number 1 is used twice",
                  "'late: maybe' should be true or false"]:
         assert text in result.output, text
+
+
+def test_agenda_kept_in_excel_gives_the_same_pack(tmp_path):
+    import datetime
+
+    import openpyxl
+
+    from reportgen.agenda import load_agenda
+
+    yaml_agenda = load_agenda(AGENDA)
+    book = openpyxl.Workbook()
+    meeting = book.active
+    meeting.title = "Meeting"
+    meeting.append(["Field", "Value"])
+    for field in ("organisation", "meeting", "time", "venue", "chair", "front_matter"):
+        meeting.append([field.replace("_", " ").capitalize(), getattr(yaml_agenda, field)])
+    meeting.append(["Date", datetime.datetime(2018, 11, 14)])
+    sheet = book.create_sheet("Agenda")
+    sheet.append(["Number", "Title", "Presenter", "Purpose", "Time", "Part", "Late", "Paper"])
+    for item in yaml_agenda.items:  # absolute paths, so the workbook can live anywhere
+        sheet.append([item.number, item.title, item.presenter, item.purpose, item.time,
+                      item.part, "Yes" if item.late else "No",
+                      str(item.paper) if item.paper else None])
+    path = tmp_path / "agenda.xlsx"
+    book.save(path)
+    excel = load_agenda(path)
+    assert [(i.number, i.title, i.paper, i.late, i.part) for i in excel.items] == [
+        (i.number, i.title, i.paper, i.late, i.part) for i in yaml_agenda.items]
+    assert (excel.meeting, excel.date, excel.venue) == (
+        yaml_agenda.meeting, yaml_agenda.date, yaml_agenda.venue)
