@@ -29,6 +29,7 @@ from html import escape
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
+from reportgen.schema import STATUS_COLOURS, Status
 from reportgen.spc import Assurance, Direction, SpcResult, Variation
 
 if TYPE_CHECKING:
@@ -60,12 +61,11 @@ NHS_RED = "#DA291C"
 
 #: Status, fill, hatch, hatch colour, label colour. The two dark fills that look alike in
 #: greyscale (blue and green) are told apart by hatching as well as by their labels.
-STATUS_STYLES: tuple[tuple[str, str, str, str, str], ...] = (
-    ("Complete", "#005EB8", "", "#005EB8", "white"),
-    ("On track", "#007F3B", "////", "#5FB58A", "white"),
-    ("At risk", "#FFB81C", "", "#FFB81C", TEXT),
-    ("Off track", "#8A1538", "xxx", "#C2708A", "white"),
-    ("Not started", "#E8EDEE", "", "#E8EDEE", TEXT),
+_HATCHES = {Status.ON_TRACK: ("////", "#5FB58A"), Status.OFF_TRACK: ("xxx", "#C2708A")}
+STATUS_STYLES: tuple[tuple[str, str, str, str, str], ...] = tuple(
+    (status.value, fill, *_HATCHES.get(status, ("", fill)),
+     "white" if ink == "#FFFFFF" else TEXT)
+    for status, (fill, ink) in STATUS_COLOURS.items()
 )
 
 #: Marker and colour of a special-cause point, by ``special_kind``.

@@ -25,7 +25,7 @@ from reportgen.errors import TemplateError
 from reportgen.icons import assurance_icon, variation_icon
 from reportgen.markup import render_markup
 from reportgen.model import Report
-from reportgen.schema import PURPOSE_WORDS, SPC_MIN_POINTS
+from reportgen.schema import PURPOSE_WORDS, SPC_MIN_POINTS, STATUS_COLOURS
 
 _PACKAGE = Path(__file__).resolve().parent
 #: Built-in templates: inside the package when installed, beside it in a checkout.
@@ -111,6 +111,7 @@ def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
         lstrip_blocks=True,
         extensions=["jinja2.ext.do"],
     )
+    env.globals["status_colours"] = STATUS_COLOURS
     env.filters.update(
         long_date=long_date,
         short_date=short_date,

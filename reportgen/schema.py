@@ -33,6 +33,17 @@ class Status(Enum):
         return None
 
 
+#: Background and text colour of each status (BRAG), used by the stylesheets and charts.
+#: Each pair has contrast of at least 4.5:1 and the five differ in greyscale (tested).
+STATUS_COLOURS: dict[Status, tuple[str, str]] = {
+    Status.COMPLETE: ("#005EB8", "#FFFFFF"),  # NHS Blue
+    Status.ON_TRACK: ("#007F3B", "#FFFFFF"),  # NHS Dark Green
+    Status.AT_RISK: ("#FFB81C", "#231F20"),  # NHS Warm Yellow
+    Status.OFF_TRACK: ("#8A1538", "#FFFFFF"),  # NHS Dark Red
+    Status.NOT_STARTED: ("#E8EDEE", "#231F20"),  # NHS Pale Grey
+}
+
+
 @dataclass(frozen=True)
 class Column:
     """A column of a table sheet."""

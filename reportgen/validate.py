@@ -396,24 +396,14 @@ class Validator:
         return metrics
 
     def number(self, table: Table, row: Row, column: str, required: bool = False) -> float | None:
-        value = row.value(column)
-        if value is None:
-            if required:
-                self.problem(table.sheet, row.ref(column), f"'{column}' is empty",
-                             "type a number")
-            return None
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            try:
-                value = float(str(value).replace(",", ""))
-            except ValueError:
-                self.problem(table.sheet, row.ref(column), f'"{value}" is not a number',
-                             "type digits only, e.g. 326")
-                return None
-        if value < 0:
+        """A count: a number that cannot be negative."""
+        value = self.signed_number(table, row, column, required=required,
+                                   example="type digits only, e.g. 326")
+        if value is not None and value < 0:
             self.problem(table.sheet, row.ref(column), f"{as_text(value)} is negative",
                          "counts cannot be negative")
             return None
-        return float(value)
+        return value
 
     def target(self, table: Table, row: Row) -> float | None:
         value = row.value("Target")
@@ -492,8 +482,8 @@ class Validator:
                 measure.target /= 100
         return list(measures.values())
 
-    def signed_number(self, table: Table, row: Row, column: str,
-                      required: bool = True) -> float | None:
+    def signed_number(self, table: Table, row: Row, column: str, required: bool = True,
+                      example: str = "type a number, e.g. 4.3%") -> float | None:
         """A number that may be negative (a change) or a percentage typed as "4.3%"."""
         value = row.value(column)
         if value is None:
@@ -509,8 +499,7 @@ class Validator:
         try:
             return float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
         except ValueError:
-            self.problem(table.sheet, row.ref(column), f'"{text}" is not a number',
-                         "type a number, e.g. 4.3%")
+            self.problem(table.sheet, row.ref(column), f'"{text}" is not a number', example)
             return None
 
     def appendices(self) -> list[Appendix]:
