@@ -97,16 +97,21 @@ def included(agenda: Agenda, options: PackOptions) -> list[Item]:
 # -- step 1: check everything ----------------------------------------------------------
 
 
-def check_papers(agenda: Agenda, items: list[Item]) -> list[Problem]:
-    """Problems with every paper, found before any rendering."""
+def check_papers(agenda: Agenda, items: list[Item]) -> tuple[list[Problem], dict[str, list[Path]]]:
+    """Problems with every paper, found before any rendering, and the files each
+    workbook paper is built from (workbook, previous workbook, appended PDFs)."""
     from reportgen.validate import check_workbook
 
     problems: list[Problem] = []
+    inputs: dict[str, list[Path]] = {}
     for item in items:
         where = f"item {item.number}"
         if item.kind == "workbook":
+            inputs[item.number] = [p for p in (item.paper, item.previous) if p]
             for path in filter(None, (item.paper, item.previous)):
-                _, found = check_workbook(path)
+                report, found = check_workbook(path)
+                if report is not None and path == item.paper:
+                    inputs[item.number] += [a.file for a in report.appendices if a.file]
                 errors = [p for p in found if p.severity == "error"]
                 problems += [Problem(f"{where}: {p.message}", file=p.file or path,
                                      sheet=p.sheet, cell=p.cell, hint=p.hint) for p in errors]
@@ -115,7 +120,7 @@ def check_papers(agenda: Agenda, items: list[Item]) -> list[Problem]:
             if problem:
                 problems.append(Problem(f"{where}: {problem}", file=agenda.path,
                                         sheet=where, hint="save an unprotected, readable copy"))
-    return problems
+    return problems, inputs
 
 
 def _pdf_problem(path: Path) -> str | None:
@@ -142,16 +147,10 @@ def _template_files(templates: Path | None) -> list[Path]:
             if p.is_file()]
 
 
-def cache_key(item: Item, templates: Path | None) -> str:
+def cache_key(inputs: list[Path], templates: Path | None) -> str:
     """Fingerprint of everything a paper's PDF depends on."""
-    from reportgen.validate import check_workbook
-
     digest = hashlib.sha256(f"reportgen {__version__} pack-paper".encode())
-    inputs = [item.paper, item.previous]
-    report, _ = check_workbook(item.paper)
-    if report is not None:
-        inputs += [a.file for a in report.appendices if a.file]
-    for path in [*filter(None, inputs), *_template_files(templates)]:
+    for path in [*inputs, *_template_files(templates)]:
         digest.update(str(path.name).encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
@@ -180,8 +179,8 @@ def _page_orientations(pdf: bytes) -> list[bool]:
         return result
 
 
-def prepare_papers(items: list[Item], options: PackOptions, cache_dir: Path | None,
-                   progress: Progress) -> list[Paper]:
+def prepare_papers(items: list[Item], inputs: dict[str, list[Path]], options: PackOptions,
+                   cache_dir: Path | None, progress: Progress) -> list[Paper]:
     papers: dict[str, Paper] = {}
     to_render: list[tuple[Item, str | None]] = []
     for item in items:
@@ -191,7 +190,7 @@ def prepare_papers(items: list[Item], options: PackOptions, cache_dir: Path | No
             papers[item.number] = Paper(item, data, _page_orientations(data), tagged=False)
             progress(label, "PDF checked")
         elif item.kind == "workbook":
-            key = cache_key(item, options.templates) if cache_dir else None
+            key = cache_key(inputs[item.number], options.templates) if cache_dir else None
             cached = cache_dir / f"{key}.pdf" if key else None
             if cached is not None and cached.is_file():
                 data = cached.read_bytes()
@@ -406,15 +405,16 @@ def build_pack(agenda_path: Path, outdir: Path, options: PackOptions,
     main_items = [] if not options.supplement else included(
         agenda, PackOptions(**{**options.__dict__, "supplement": False}))
     say.start(len(with_papers) + len([i for i in main_items if i.kind != "verbal"]) + 3)
-    problems = check_papers(agenda, with_papers + [i for i in main_items if i.kind != "verbal"])
+    problems, inputs = check_papers(
+        agenda, with_papers + [i for i in main_items if i.kind != "verbal"])
     if problems:
         raise InputError(problems, agenda_path)
     cache_dir = outdir / CACHE_FOLDER if options.cache else None
-    papers = prepare_papers(with_papers, options, cache_dir, say)
+    papers = prepare_papers(with_papers, inputs, options, cache_dir, say)
     first_number = 1
     if options.supplement:
         # Continue from the main pack's last page number.
-        main_papers = prepare_papers([i for i in main_items if i.kind != "verbal"],
+        main_papers = prepare_papers([i for i in main_items if i.kind != "verbal"], inputs,
                                      options, cache_dir, say)
         main_html, main_entries = frame_html(
             agenda, main_papers, PackOptions(**{**options.__dict__, "supplement": False}),
