@@ -65,8 +65,10 @@ def main() -> None:
         print(f"{args.rows:,} action rows, median of {args.repeat} runs")
         for name, function in cases.items():
             times = timed(function, args.repeat)
-            print(f"  {name:<52} {statistics.median(times):6.2f} s "
-                  f"(min {min(times):.2f}, max {max(times):.2f})")
+            print(
+                f"  {name:<52} {statistics.median(times):6.2f} s "
+                f"(min {min(times):.2f}, max {max(times):.2f})"
+            )
 
 
 if __name__ == "__main__":

@@ -14,8 +14,7 @@ import openpyxl
 from reportgen.schema import Status
 
 STATUSES = [s.value for s in Status]
-ACTION_HEADER = ["ID", "Theme", "Action", "Milestone", "Lead", "Due", "Status",
-                 "Progress note"]
+ACTION_HEADER = ["ID", "Theme", "Action", "Milestone", "Lead", "Due", "Status", "Progress note"]
 
 
 def action_rows(actions: int) -> Iterator[list]:
@@ -23,16 +22,18 @@ def action_rows(actions: int) -> Iterator[list]:
     start = date(2019, 1, 1)
     for i in range(actions):
         yield [
-            f"A{i + 1}", f"Theme {i % 5 + 1}: Programme {i % 5 + 1}",
+            f"A{i + 1}",
+            f"Theme {i % 5 + 1}: Programme {i % 5 + 1}",
             f"Action {i + 1}: improve the process for team {i % 37}",
-            f"Milestone for action {i + 1}", f"Lead {i % 11}",
-            start + timedelta(days=i % 400), STATUSES[i % 4],
+            f"Milestone for action {i + 1}",
+            f"Lead {i % 11}",
+            start + timedelta(days=i % 400),
+            STATUSES[i % 4],
             f"Progress note for action {i + 1}; on plan with minor issues.",
         ]
 
 
-def large_workbook(path: Path, actions: int, template: Path, *,
-                   workforce: bool = True) -> Path:
+def large_workbook(path: Path, actions: int, template: Path, *, workforce: bool = True) -> Path:
     """Copy ``template``'s sheets but give it ``actions`` generated action rows.
 
     ``workforce=False`` keeps the Workforce sheet's header but drops its rows, so the
