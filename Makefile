@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 EXAMPLE := data/dorset-od-framework-2018.xlsx
 PREVIOUS := data/dorset-od-framework-2018-05.xlsx
 
-.PHONY: demo test lint system-deps venv clean
+.PHONY: demo test bench lint system-deps venv clean
 
 # System libraries WeasyPrint and the tests need (Debian/Ubuntu names).
 system-deps:
@@ -28,6 +28,10 @@ demo: venv
 
 test: venv
 	$(BIN)/python -m pytest
+
+# Benchmarks (not part of the tests): `make bench`, or `make bench QUICK=1` (< 1 minute).
+bench: venv
+	$(BIN)/python benchmarks/run.py $(if $(QUICK),--quick,)
 
 lint: venv
 	$(BIN)/ruff check reportgen tests scripts

@@ -169,5 +169,8 @@ def write_pdf(html: str, *, base_dir: Path, roots: list[Path],
     for index, page in enumerate(document.pages):
         for anchor in page.anchors:
             first_pages.setdefault(anchor, index)
+    # The laid-out document is large (hundreds of MB for a long tracker): let it go
+    # before pikepdf opens the PDF, so the two are never in memory together.
+    del document
     return finish(io.BytesIO(data), appended, first_pages, APPENDED_MARGINS_MM,
                   also_ua=embed is not None)
