@@ -196,8 +196,12 @@ def pack(agenda: Path, outdir: Path, part: str, draft: bool, supplement: bool, j
                           cache=not no_cache, templates=templates)
     with _PackProgress() as progress:
         result = build_pack(agenda, outdir, options, progress)
-    click.echo(f"Wrote {result.pdf} ({result.pages} pages; {result.rendered} papers "
-               f"rendered, {result.reused} reused)")
+    if result.unchanged:
+        click.echo(f"Wrote {result.pdf} ({result.pages} pages; unchanged since the last "
+                   "build, reused)")
+    else:
+        click.echo(f"Wrote {result.pdf} ({result.pages} pages; {result.rendered} papers "
+                   f"rendered, {result.reused} reused)")
 
 
 class _PackProgress:

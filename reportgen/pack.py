@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import json
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -77,6 +78,7 @@ class PackResult:
     items: list[tuple[str, int]] = field(default_factory=list)  # (item number, first page)
     rendered: int = 0
     reused: int = 0
+    unchanged: bool = False  # nothing changed: the last build was reused whole
 
 
 # -- choosing what goes in --------------------------------------------------------------
@@ -410,6 +412,15 @@ def build_pack(agenda_path: Path, outdir: Path, options: PackOptions,
     if problems:
         raise InputError(problems, agenda_path)
     cache_dir = outdir / CACHE_FOLDER if options.cache else None
+    target = outdir / pack_name(agenda, options)
+    whole_key = pack_key(agenda, items + main_items, inputs, options) if cache_dir else None
+    if whole_key is not None and (cache_dir / f"pack-{whole_key}.json").is_file():
+        # Nothing the pack depends on has changed since it was last built.
+        record = json.loads((cache_dir / f"pack-{whole_key}.json").read_text())
+        atomic_write(target, (cache_dir / f"pack-{whole_key}.pdf").read_bytes())
+        say("Pack", "unchanged: reused from cache")
+        return PackResult(target, record["pages"], [tuple(i) for i in record["items"]],
+                          rendered=0, reused=record["papers"], unchanged=True)
     papers = prepare_papers(with_papers, inputs, options, cache_dir, say)
     first_number = 1
     if options.supplement:
@@ -436,12 +447,29 @@ def build_pack(agenda_path: Path, outdir: Path, options: PackOptions,
     front = _count_front(document, entries)
     say("Pack", "assembling")
     data = assemble(frame_pdf, front, entries, papers, agenda)
-    target = outdir / pack_name(agenda, options)
     atomic_write(target, data)
     firsts: dict[str, int] = {}
     for offset, entry in enumerate(entries):
         firsts.setdefault(entry.item.number, front + offset + 1)
+    if whole_key is not None:
+        atomic_write(cache_dir / f"pack-{whole_key}.pdf", data)
+        record = {"pages": front + len(entries), "items": list(firsts.items()),
+                  "papers": sum(p.tagged for p in papers)}
+        atomic_write(cache_dir / f"pack-{whole_key}.json", json.dumps(record).encode())
     say("Pack", f"done in {time.monotonic() - started:.1f} s")
     return PackResult(target, front + len(entries), list(firsts.items()),
                       rendered=sum(not p.cached and p.tagged for p in papers),
                       reused=sum(p.cached for p in papers))
+
+
+def pack_key(agenda: Agenda, items: list[Item], inputs: dict[str, list[Path]],
+             options: PackOptions) -> str:
+    """Fingerprint of a whole pack: agenda, options, templates and every paper's files."""
+    digest = hashlib.sha256(f"reportgen {__version__} pack".encode())
+    digest.update(agenda.path.read_bytes())
+    digest.update(repr((options.part, options.draft, options.supplement)).encode())
+    files = [p for item in items for p in inputs.get(item.number, [item.paper]) if p]
+    for path in [*files, *_template_files(options.templates)]:
+        digest.update(str(path).encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
