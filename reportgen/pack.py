@@ -345,6 +345,7 @@ def assemble(frame_pdf: bytes, front_pages: int, entries: list[FrameEntry],
             starts.setdefault(entry.item.number, index)
     with pikepdf.open(io.BytesIO(frame_pdf)) as pdf:
         sources = {}
+        memo: dict = {}  # structure elements' pages, shared by all placements
         for number, start in starts.items():
             paper = by_number[number]
             source = pikepdf.open(io.BytesIO(paper.pdf))
@@ -362,7 +363,8 @@ def assemble(frame_pdf: bytes, front_pages: int, entries: list[FrameEntry],
                     alt = (f"Item {paper.item.number}: {paper.item.title}, page {i + 1} of "
                            f"{len(paper.landscape)}.")
                     place_external_page(pdf, start + i, source, i, rect, alt,
-                                        f"/RgItem{slugify(number, 'x')}p{i + 1}", page_map)
+                                        f"/RgItem{slugify(number, 'x')}p{i + 1}", page_map,
+                                        memo)
         add_header_scopes(pdf)
         with pdf.open_outline() as outline:
             outline.root.clear()

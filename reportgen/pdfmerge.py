@@ -959,7 +959,8 @@ def _transformed_box(matrix: pikepdf.Matrix, box) -> tuple[float, float, float, 
 
 def place_external_page(target: pikepdf.Pdf, index: int, source: pikepdf.Pdf,
                         source_index: int, rect: pikepdf.Rectangle, alt: str, name: str,
-                        page_map: Mapping[int, int] | None = None) -> None:
+                        page_map: Mapping[int, int] | None = None,
+                        memo: dict[ObjGen, set[ObjGen]] | None = None) -> None:
     """Draw source page into target page `index` inside `rect` (scaled to fit, aspect
     kept, rotated pages handled), as a tagged /Figure with alt text (like
     tagging.draw_appended does), AFTER flattening the source page's form fields and
@@ -978,6 +979,11 @@ def place_external_page(target: pikepdf.Pdf, index: int, source: pikepdf.Pdf,
 
     The figure and its /Link elements go into the structure after the elements of
     pages up to ``index``, each link with an OBJR and a /Contents description.
+
+    ``memo`` keeps the pages of each structure element between calls: placing many
+    pages into one pack would otherwise walk the whole structure tree for every page.
+    Elements' pages do not change as later pages are placed, so one memo can serve a
+    whole assembly.
     """
     page = target.pages[index]
     tree = _flatten_parent_tree(target)
@@ -995,7 +1001,16 @@ def place_external_page(target: pikepdf.Pdf, index: int, source: pikepdf.Pdf,
     bbox = _transformed_box(matrix, form.BBox)
 
     index_of = {p.objgen: i for i, p in enumerate(target.pages)}
-    parent, position = _after_earlier_pages(tree, index_of, index + 1, set())
+    pages_of = _subtree_pages
+    if memo is not None:
+        def pages_of(kid, _inherited=None, _depth=0):
+            key = kid.objgen
+            if key == (0, 0):  # a direct object has no identity to remember
+                return _subtree_pages(kid)
+            if key not in memo:
+                memo[key] = _subtree_pages(kid)
+            return memo[key]
+    parent, position = _after_earlier_pages(tree, index_of, index + 1, set(), pages_of)
     entry = _parent_tree_entry(target, page)
     mcid = len(entry)
     figure = target.make_indirect(Dictionary(
