@@ -154,6 +154,10 @@ def _write_parent_tree(pdf: pikepdf.Pdf, tree: pikepdf.Dictionary,
 def _flatten_parent_tree(pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
     """The StructTreeRoot, with its ParentTree flattened to /Nums (for tagging helpers)."""
     tree = _structure_root(pdf)
+    current = tree.get("/ParentTree")
+    if isinstance(current, pikepdf.Dictionary) and "/Kids" not in current and \
+            isinstance(current.get("/Nums"), pikepdf.Array):
+        return tree  # already flat (every placement after the first in a pack)
     _write_parent_tree(pdf, tree, _parent_tree(tree), int(tree.get("/ParentTreeNextKey", 0)))
     return tree
 
