@@ -25,6 +25,23 @@ class Command(click.Command):
         except KeyboardInterrupt:
             click.echo("Interrupted: nothing was written.", err=True)
             ctx.exit(130)
+        except (click.exceptions.ClickException, click.exceptions.Exit,
+                click.exceptions.Abort):
+            raise
+        except OSError as exc:
+            if ctx.find_root().params.get("debug"):
+                raise
+            where = f" {exc.filename}" if exc.filename else ""
+            click.secho(f"Error: could not read or write{where}: {exc.strerror or exc}",
+                        fg="red", err=True)
+            ctx.exit(1)
+        except Exception as exc:  # a bug: still no traceback unless asked for
+            if ctx.find_root().params.get("debug"):
+                raise
+            click.secho(f"Error: unexpected {type(exc).__name__}: {exc}. This is a bug in "
+                        "reportgen; run again with --debug for the details.", fg="red",
+                        err=True)
+            ctx.exit(2)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

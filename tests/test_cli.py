@@ -132,3 +132,13 @@ def test_missing_column_is_reported_once_with_a_suggestion(tmp_path):
     assert result.exit_code == 1
     assert "Actions!1:1: missing column 'Due' (did you mean 'Due dte'?)" in result.output
     assert result.output.count("Actions!") == 1
+
+
+def test_unwritable_output_is_a_clean_error(tmp_path):
+    workbook = paper_workbook(tmp_path / "paper.xlsx")
+    blocker = tmp_path / "out"
+    blocker.write_text("a file where the output folder should be")
+    result = run_cli("build", workbook, "-o", blocker / "papers")  # a folder inside a file
+    assert result.exit_code == 1
+    assert "Error: could not read or write" in result.output
+    assert "Traceback" not in result.output
