@@ -201,16 +201,18 @@ Examples:
 @click.option("--jobs", type=click.IntRange(min=0), default=0,
               help="Worker processes for papers (default: one per CPU).")
 @click.option("--no-cache", is_flag=True, help="Render every paper again.")
+@click.option("--manifest", is_flag=True,
+              help="Also write <pack>.manifest.json: SHA-256 of inputs, templates, output.")
 @click.option("--templates", type=click.Path(path_type=Path),
               help="Folder of templates searched before the built-in ones.")
 def pack(agenda: Path, outdir: Path, part: str, draft: bool, supplement: bool, jobs: int,
-         no_cache: bool, templates: Path | None) -> None:
+         no_cache: bool, manifest: bool, templates: Path | None) -> None:
     """Build a meeting pack from an AGENDA (YAML): cover, agenda with page numbers,
     every paper stamped with its item and continuous page numbers, bookmarks."""
     from reportgen.pack import PackOptions, build_pack
 
     options = PackOptions(part=part, draft=draft, supplement=supplement, jobs=jobs,
-                          cache=not no_cache, templates=templates)
+                          cache=not no_cache, templates=templates, manifest=manifest)
     with _PackProgress() as progress:
         result = build_pack(agenda, outdir, options, progress)
     if result.unchanged:

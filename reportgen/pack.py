@@ -58,6 +58,7 @@ class PackOptions:
     jobs: int = 0  # 0: one per CPU
     cache: bool = True
     templates: Path | None = None
+    manifest: bool = False  # also write <pack>.manifest.json
 
 
 @dataclass
@@ -419,7 +420,10 @@ def build_pack(agenda_path: Path, outdir: Path, options: PackOptions,
     if whole_key is not None and (cache_dir / f"pack-{whole_key}.json").is_file():
         # Nothing the pack depends on has changed since it was last built.
         record = json.loads((cache_dir / f"pack-{whole_key}.json").read_text())
-        atomic_write(target, (cache_dir / f"pack-{whole_key}.pdf").read_bytes())
+        data = (cache_dir / f"pack-{whole_key}.pdf").read_bytes()
+        atomic_write(target, data)
+        if options.manifest:
+            write_pack_manifest(agenda, items + main_items, inputs, options, target, data)
         say("Pack", "unchanged: reused from cache")
         return PackResult(target, record["pages"], [tuple(i) for i in record["items"]],
                           rendered=0, reused=record["papers"], unchanged=True)
@@ -450,6 +454,8 @@ def build_pack(agenda_path: Path, outdir: Path, options: PackOptions,
     say("Pack", "assembling")
     data = assemble(frame_pdf, front, entries, papers, agenda)
     atomic_write(target, data)
+    if options.manifest:
+        write_pack_manifest(agenda, items + main_items, inputs, options, target, data)
     firsts: dict[str, int] = {}
     for offset, entry in enumerate(entries):
         firsts.setdefault(entry.item.number, front + offset + 1)
@@ -464,14 +470,29 @@ def build_pack(agenda_path: Path, outdir: Path, options: PackOptions,
                       reused=sum(p.cached for p in papers))
 
 
+def _pack_inputs(agenda: Agenda, items: list[Item],
+                 inputs: dict[str, list[Path]]) -> list[Path]:
+    """The agenda and every file its papers are built from, in agenda order."""
+    files = [p for item in items for p in inputs.get(item.number, [item.paper]) if p]
+    return [agenda.path, *dict.fromkeys(files)]
+
+
+def write_pack_manifest(agenda: Agenda, items: list[Item], inputs: dict[str, list[Path]],
+                        options: PackOptions, target: Path, data: bytes) -> None:
+    from reportgen.manifest import make_manifest
+    from reportgen.render import template_dirs
+
+    manifest = make_manifest(_pack_inputs(agenda, items, inputs),
+                             template_dirs(options.templates), {target: data})
+    atomic_write(target.with_suffix(".manifest.json"), manifest)
+
+
 def pack_key(agenda: Agenda, items: list[Item], inputs: dict[str, list[Path]],
              options: PackOptions) -> str:
     """Fingerprint of a whole pack: agenda, options, templates and every paper's files."""
     digest = hashlib.sha256(f"reportgen {__version__} pack".encode())
-    digest.update(agenda.path.read_bytes())
     digest.update(repr((options.part, options.draft, options.supplement)).encode())
-    files = [p for item in items for p in inputs.get(item.number, [item.paper]) if p]
-    for path in [*files, *_template_files(options.templates)]:
+    for path in [*_pack_inputs(agenda, items, inputs), *_template_files(options.templates)]:
         digest.update(str(path).encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()

@@ -273,3 +273,19 @@ def test_agenda_kept_in_excel_gives_the_same_pack(tmp_path):
         (i.number, i.title, i.paper, i.late, i.part) for i in yaml_agenda.items]
     assert (excel.meeting, excel.date, excel.venue) == (
         yaml_agenda.meeting, yaml_agenda.date, yaml_agenda.venue)
+
+
+def test_pack_manifest_fingerprints_agenda_papers_and_output(out, public):
+    import hashlib
+    import json
+
+    result = run_cli("pack", AGENDA, "-o", out, "--manifest")
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "governing-body-meeting-2018-11-14-public.manifest.json")
+                          .read_text())
+    names = [i["path"] for i in manifest["inputs"]]
+    assert names[0] == "agenda.yaml" and "dorset-od-framework-2018.xlsx" in names
+    assert "dorset-od-framework-2018-05.xlsx" in names and "finance-report-m6.pdf" in names
+    assert "contract-award-private.pdf" not in names  # not in the public pack
+    output = manifest["outputs"][0]
+    assert output["sha256"] == hashlib.sha256(public.read_bytes()).hexdigest()
