@@ -289,3 +289,10 @@ def test_pack_manifest_fingerprints_agenda_papers_and_output(out, public):
     assert "contract-award-private.pdf" not in names  # not in the public pack
     output = manifest["outputs"][0]
     assert output["sha256"] == hashlib.sha256(public.read_bytes()).hexdigest()
+
+
+def test_papers_in_a_pack_do_not_quote_their_own_page_numbers(public):
+    texts = page_texts(public)
+    listing = next(t for t in texts if "Appendix Title Page" in t)
+    assert "Leading and Working Differently Workforce Delivery Plan 2018/2019 Attached" in listing
+    assert "Page 19" not in listing.split("Appendix Title Page")[1].split("Item 9")[0]
