@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from reportgen.model import Action, Metric, Report, WorkforceMeasure
-from reportgen.progress import Progress, compare
+from reportgen.progress import Progress, compare, previous_from_history
 from reportgen.schema import SPC_MIN_POINTS, Status
 
 if TYPE_CHECKING:
@@ -204,6 +204,8 @@ def workforce_table(measures: list[WorkforceMeasure]) -> pd.DataFrame | None:
 def analyse(report: Report, previous: Report | None = None, *,
             charts: bool = True) -> Analysis:
     """Everything computed for the paper; ``previous`` is the last paper's report."""
+    if previous is None and report.history:
+        previous = previous_from_history(report)
     metrics = metrics_frame(report.metrics)
     summary = status_summary(report.actions) if report.actions else None
     status_chart = None

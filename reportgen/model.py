@@ -135,6 +135,17 @@ class Appendix:
     cell: str | None = None  # where the file was named, for messages
 
 
+@dataclass(frozen=True)
+class HistoryRow:
+    """An action's state in an earlier report (the History sheet)."""
+
+    date: date
+    action_id: str
+    status: Status
+    due: Due
+    note: str | None = None
+
+
 @dataclass
 class Report:
     """Everything one workbook says, validated."""
@@ -147,3 +158,4 @@ class Report:
     metrics: list[Metric]
     appendices: list[Appendix]
     workforce: list[WorkforceMeasure] = field(default_factory=list)
+    history: list[HistoryRow] = field(default_factory=list)

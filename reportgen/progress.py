@@ -116,6 +116,26 @@ def _months_days(delta_days: int) -> str:
     return f"{delta_days} day{'s' if delta_days != 1 else ''}"
 
 
+def previous_from_history(report: Report) -> Report | None:
+    """The tracker as the History sheet's latest report before the meeting had it."""
+    from dataclasses import replace
+
+    earlier = [row for row in report.history if row.date < report.paper.meeting_date]
+    if not earlier:
+        return None
+    when = max(row.date for row in earlier)
+    titles = {action.id: action for action in report.actions}
+    actions = []
+    for row in (r for r in earlier if r.date == when):
+        current = titles.get(row.action_id)
+        first = current.milestones[0].description if current and current.milestones else None
+        actions.append(Action(row.action_id, current.theme if current else "",
+                              current.title if current else row.action_id,
+                              [Milestone(first, "", row.due, row.status, row.note)]))
+    return replace(report, paper=replace(report.paper, meeting_date=when), actions=actions,
+                   history=[])
+
+
 def compare(report: Report, previous: Report | None = None) -> Progress:
     """Progress of ``report``'s tracker at its meeting, against ``previous`` if given."""
     meeting = report.paper.meeting_date

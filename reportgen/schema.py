@@ -236,8 +236,26 @@ WORKFORCE = TableSheet(
     required=False,
 )
 
+HISTORY = TableSheet(
+    "History",
+    "Earlier status reports of the actions, one row per action per report, so one "
+    "workbook can say what changed since the last report (instead of --previous). The "
+    "latest report dated before the meeting is compared.",
+    (
+        Column("Date", "Date of the earlier report (e.g. the last meeting).", True,
+               aliases=("Report date", "Snapshot")),
+        Column("ID", "Action reference, as on the Actions sheet.", True,
+               aliases=("Ref", "Reference")),
+        Column("Status", "The action's status then.", True),
+        Column("Due", "Its due date then (compared with its first milestone's).",
+               aliases=("Due date",)),
+        Column("Progress note", "Its progress note then.", aliases=("Progress", "Notes")),
+    ),
+    required=False,
+)
+
 TABLE_SHEETS: tuple[TableSheet, ...] = (ASSURANCE, SECTIONS, ACTIONS, METRICS, WORKFORCE,
-                                        APPENDICES)
+                                        HISTORY, APPENDICES)
 
 YES_WORDS = {"yes", "y", "true", "✓", "✔", "x"}
 NO_WORDS = {"no", "n", "false", ""}

@@ -19,6 +19,7 @@ from reportgen.model import (
     Appendix,
     AssuranceMatter,
     Due,
+    HistoryRow,
     Metric,
     Milestone,
     MonthlyValue,
@@ -33,6 +34,7 @@ from reportgen.schema import (
     APPENDICES,
     ASSURANCE,
     DIRECTIONS,
+    HISTORY,
     METRICS,
     NO_WORDS,
     PAPER_FIELDS,
@@ -120,6 +122,7 @@ class Validator:
             metrics=metrics,
             appendices=self.appendices(),
             workforce=self.workforce(),
+            history=self.history(),
         )
         self.warn_overdue_not_started(report)
         if any(p.severity == "error" for p in self.problems):
@@ -501,6 +504,29 @@ class Validator:
         except ValueError:
             self.problem(table.sheet, row.ref(column), f'"{text}" is not a number', example)
             return None
+
+    def history(self) -> list[HistoryRow]:
+        table = self.table(HISTORY.name)
+        if table is None:
+            return []
+        rows = []
+        for row in table.rows:
+            reading = read_date(row.value("Date"))
+            if reading.value is None or reading.month_only:
+                self.problem(table.sheet, row.ref("Date"),
+                             reading.error or f'"{as_text(row.value("Date"))}" is not a date',
+                             "give the date of the earlier report, e.g. 09/05/2018")
+                continue
+            status_text = as_text(row.value("Status")) or ""
+            status = Status.parse(status_text)
+            if status is None:
+                self.problem(table.sheet, row.ref("Status"), f'"{status_text}" is not a status',
+                             "use one of " + ", ".join(s.value for s in Status))
+                continue
+            due = self.due(table, row) if row.value("Due") is not None else Due()
+            rows.append(HistoryRow(reading.value, self.required_text(table, row, "ID"), status,
+                                   due, as_text(row.value("Progress note"))))
+        return rows
 
     def appendices(self) -> list[Appendix]:
         table = self.table(APPENDICES.name)

@@ -105,3 +105,32 @@ def test_variation_and_assurance_icons_have_words(with_previous):
     assert "Assurance: consistently failing the target" in alts
     text = flat(" ".join(page_texts(with_previous)))
     assert "Variation: Special cause improving (low). Assurance: Hit and miss" in text
+
+
+def test_history_sheet_stands_in_for_a_previous_workbook(tmp_path):
+    from datetime import date
+
+    import openpyxl
+    from workbooks import paper_workbook
+
+    from reportgen.analysis import analyse
+
+    path = paper_workbook(tmp_path / "p.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book.create_sheet("History")
+    sheet.append(["Date", "ID", "Status", "Due", "Progress note"])
+    sheet.append([date(2018, 5, 9), "G1", "On track", date(2018, 10, 31), "Planned."])
+    sheet.append([date(2018, 5, 9), "G2", "On track", date(2018, 9, 30), "Started."])
+    sheet.append([date(2018, 5, 9), "X9", "At risk", None, None])
+    sheet.append([date(2017, 11, 8), "G1", "Not started", None, None])  # older: ignored
+    book.save(path)
+    progress = analyse(load_report(path), charts=False).progress
+    kinds = {(c.kind, c.action_id) for c in progress.changes}
+    assert ("Completed", "G2") in kinds and ("Worsened", "G1") in kinds
+    assert ("Due date later", "G1") in kinds  # 31/10/2018 -> 30/11/2018
+    assert ("New", "V1") in kinds and ("Removed", "X9") in kinds
+    assert "(1 since the May 2018 update)" in progress.summary()
+    result = run_cli("build", path, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    text = flat(" ".join(page_texts(tmp_path / "out" / "test-framework-update-2018-2019.pdf")))
+    assert "Changes since the 9 May 2018 report" in text
