@@ -333,7 +333,12 @@ def assemble(frame_pdf: bytes, front_pages: int, entries: list[FrameEntry],
              papers: list[Paper], agenda: Agenda) -> bytes:
     import pikepdf
 
-    from reportgen.pdfmerge import graft_outline, place_external_page, replace_with_tagged_pages
+    from reportgen.pdfmerge import (
+        graft_outline,
+        page_text,
+        place_external_page,
+        replace_with_tagged_pages,
+    )
     from reportgen.tagging import add_header_scopes
 
     by_number = {paper.item.number: paper for paper in papers}
@@ -362,7 +367,7 @@ def assemble(frame_pdf: bytes, front_pages: int, entries: list[FrameEntry],
                     rect = pikepdf.Rectangle(box[0] + left, box[1] + bottom,
                                              box[2] - right, box[3] - top)
                     alt = (f"Item {paper.item.number}: {paper.item.title}, page {i + 1} of "
-                           f"{len(paper.landscape)}.")
+                           f"{len(paper.landscape)}. {page_text(source, i)}").strip()
                     place_external_page(pdf, start + i, source, i, rect, alt,
                                         f"/RgItem{slugify(number, 'x')}p{i + 1}", page_map,
                                         memo)

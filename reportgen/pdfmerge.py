@@ -961,6 +961,21 @@ def _transformed_box(matrix: pikepdf.Matrix, box) -> tuple[float, float, float, 
     return min(xs), min(ys), max(xs), max(ys)
 
 
+def page_text(source: pikepdf.Pdf, index: int) -> str:
+    """The text of a page of another author's PDF, for its figure's alternative text."""
+    import pypdf
+
+    buffer = io.BytesIO()
+    single = pikepdf.new()
+    single.pages.append(source.pages[index])
+    single.save(buffer)
+    try:
+        text = pypdf.PdfReader(buffer).pages[0].extract_text() or ""
+    except Exception:  # text extraction is best effort; the label still describes it
+        return ""
+    return " ".join(text.split())
+
+
 def place_external_page(target: pikepdf.Pdf, index: int, source: pikepdf.Pdf,
                         source_index: int, rect: pikepdf.Rectangle, alt: str, name: str,
                         page_map: Mapping[int, int] | None = None,

@@ -2,9 +2,10 @@
 
 - Table header cells get a ``/Scope`` (Column in a table head, Row elsewhere), so
   assistive technology can pair headers with data cells.
-- Appended PDFs are drawn into their framed pages as tagged ``/Figure`` elements,
-  each with alternative text made of the label and the page's own text; resource
-  names are fixed, so output bytes are reproducible.
+- Appended PDFs are drawn into their framed pages as tagged ``/Figure`` elements
+  (with :mod:`reportgen.pdfmerge`, as meeting packs do), each with alternative text
+  made of the label and the page's own text; resource names are fixed, so output
+  bytes are reproducible.
 - A PDF/A-3 file also declares PDF/UA-1 in its XMP metadata.
 """
 
@@ -14,7 +15,7 @@ import io
 from collections.abc import Iterator
 
 import pikepdf
-from pikepdf import Array, Dictionary, Name, String
+from pikepdf import Array, Dictionary, Name
 
 from reportgen.errors import RenderError
 from reportgen.render import AppendedDocument
@@ -90,55 +91,28 @@ def _parent_tree_entry(pdf: pikepdf.Pdf, page: pikepdf.Page) -> pikepdf.Array:
     return entry
 
 
-def _page_text(source: pikepdf.Pdf, index: int) -> str:
-    """Text of an appended page, for its alternative text."""
-    import pypdf
-
-    buffer = io.BytesIO()
-    single = pikepdf.new()
-    single.pages.append(source.pages[index])
-    single.save(buffer)
-    try:
-        text = pypdf.PdfReader(buffer).pages[0].extract_text() or ""
-    except Exception:  # text extraction is best effort; the label still describes it
-        return ""
-    return " ".join(text.split())
-
-
 def draw_appended(pdf: pikepdf.Pdf, document: AppendedDocument, start: int,
                   margins_mm: tuple[float, float, float, float]) -> None:
-    """Draw each page of ``document`` into its frame page, as a tagged figure."""
+    """Draw each page of ``document`` into its frame page as a tagged figure whose alt
+    text is its label and its own text (links kept, forms flattened: see
+    :func:`reportgen.pdfmerge.place_external_page`, which meeting packs use too)."""
+    from reportgen.pdfmerge import page_text, place_external_page
+
     top, right, bottom, left = (v * MM for v in margins_mm)
-    structure = pdf.Root.StructTreeRoot
-    container = structure.K if isinstance(structure.K, pikepdf.Dictionary) else structure
-    if not isinstance(container.get("/K"), pikepdf.Array):
-        container.K = Array([container.K]) if "/K" in container else Array()
+    memo: dict = {}
     with pikepdf.open(document.file) as source:
         total = len(source.pages)
-        for offset, page in enumerate(source.pages):
-            target = pdf.pages[start + offset]
-            box = [float(v) for v in target.mediabox]
+        page_map = {i: start + i for i in range(total)}
+        for offset in range(total):
+            box = [float(v) for v in pdf.pages[start + offset].mediabox]
             rect = pikepdf.Rectangle(box[0] + left, box[1] + bottom,
                                      box[2] - right, box[3] - top)
-            formx = pdf.copy_foreign(page.as_form_xobject())
-            name = Name(f"/RgAppendix{document.anchor.split('-')[-1]}p{offset + 1}")
-            target.add_resource(formx, Name.XObject, name)
-            placement = target.calc_form_xobject_placement(formx, name, rect)
-            entry = _parent_tree_entry(pdf, target)
-            mcid = len(entry)
             label = (f"Appendix {document.number}: {document.title}, "
                      f"page {offset + 1} of {total}.")
-            figure = pdf.make_indirect(Dictionary(
-                Type=Name.StructElem, S=Name.Figure, P=container, Pg=target.obj, K=mcid,
-                Alt=String(f"{label} {_page_text(source, offset)}".strip()),
-                A=Dictionary(O=Name.Layout, BBox=Array([rect.llx, rect.lly,
-                                                         rect.urx, rect.ury])),
-            ))
-            entry.append(figure)
-            container.K.append(figure)
-            target.contents_add(b"q\n", prepend=True)
-            target.contents_add(b"Q\n/Figure <</MCID %d>> BDC\nq\n" % mcid + placement
-                                + b"\nQ\nEMC\n")
+            alt = f"{label} {page_text(source, offset)}".strip()
+            name = f"/RgAppendix{document.anchor.split('-')[-1]}p{offset + 1}"
+            place_external_page(pdf, start + offset, source, offset, rect, alt, name,
+                                page_map, memo)
 
 
 def declare_ua(pdf: pikepdf.Pdf) -> None:
