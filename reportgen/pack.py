@@ -23,7 +23,7 @@ import json
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from markupsafe import Markup
@@ -31,11 +31,12 @@ from markupsafe import Markup
 from reportgen import __version__
 from reportgen.agenda import Agenda, Item, load_agenda
 from reportgen.errors import InputError, Problem
+from reportgen.pdf import pdf_page_shapes
 from reportgen.safeio import atomic_write, slugify
+from reportgen.tagging import MM
 
 PURPOSE_WORDS = {"note": "To note", "discuss": "To discuss", "approve": "To approve",
                  "assurance": "For assurance"}
-MM = 72 / 25.4
 #: Content box of frame pages (top, right, bottom, left, mm): external PDFs go inside.
 FRAME_MARGINS = {False: (26.0, 20.0, 22.0, 20.0), True: (24.0, 18.0, 20.0, 18.0)}
 CACHE_FOLDER = ".reportgen-cache"
@@ -119,25 +120,11 @@ def check_papers(agenda: Agenda, items: list[Item]) -> tuple[list[Problem], dict
                 problems += [Problem(f"{where}: {p.message}", file=p.file or path,
                                      sheet=p.sheet, cell=p.cell, hint=p.hint) for p in errors]
         elif item.kind == "pdf":
-            problem = _pdf_problem(item.paper)
-            if problem:
-                problems.append(Problem(f"{where}: {problem}", file=agenda.path,
+            shapes = pdf_page_shapes(item.paper)
+            if isinstance(shapes, str):
+                problems.append(Problem(f"{where}: {shapes}", file=agenda.path,
                                         sheet=where, hint="save an unprotected, readable copy"))
     return problems, inputs
-
-
-def _pdf_problem(path: Path) -> str | None:
-    import pikepdf
-
-    try:
-        with pikepdf.open(path) as pdf:
-            if len(pdf.pages) == 0:
-                return f"{path.name} has no pages"
-    except pikepdf.PasswordError:
-        return f"{path.name} is password-protected"
-    except (pikepdf.PdfError, OSError, ValueError) as exc:
-        return f"{path.name} is not a readable PDF ({exc})"
-    return None
 
 
 # -- step 2: lay out the workbook papers -------------------------------------------------
@@ -150,10 +137,20 @@ def _template_files(templates: Path | None) -> list[Path]:
             if p.is_file()]
 
 
-def cache_key(inputs: list[Path], templates: Path | None) -> str:
-    """Fingerprint of everything a paper's PDF depends on."""
+def templates_digest(templates: Path | None) -> bytes:
+    """One fingerprint of every template file, computed once per build."""
+    digest = hashlib.sha256()
+    for path in _template_files(templates):
+        digest.update(str(path.name).encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.digest()
+
+
+def cache_key(inputs: list[Path], templates: bytes) -> str:
+    """Fingerprint of everything a paper's PDF depends on (``templates``: their digest)."""
     digest = hashlib.sha256(f"reportgen {__version__} pack-paper".encode())
-    for path in [*inputs, *_template_files(templates)]:
+    digest.update(templates)
+    for path in inputs:
         digest.update(str(path.name).encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
@@ -168,36 +165,23 @@ def _render_workbook(args: tuple[str, str | None, str | None]) -> bytes:
                             templates=Path(templates) if templates else None, pack=True).pdf
 
 
-def _page_orientations(pdf: bytes) -> list[bool]:
-    import pikepdf
-
-    with pikepdf.open(io.BytesIO(pdf)) as doc:
-        result = []
-        for page in doc.pages:
-            box = [float(v) for v in page.mediabox]
-            width, height = abs(box[2] - box[0]), abs(box[3] - box[1])
-            if int(page.obj.get("/Rotate", 0)) % 180:
-                width, height = height, width
-            result.append(width > height)
-        return result
-
-
 def prepare_papers(items: list[Item], inputs: dict[str, list[Path]], options: PackOptions,
-                   cache_dir: Path | None, progress: Progress) -> list[Paper]:
+                   cache_dir: Path | None, progress: Progress,
+                   templates: bytes = b"") -> list[Paper]:
     papers: dict[str, Paper] = {}
     to_render: list[tuple[Item, str | None]] = []
     for item in items:
         label = f"Item {item.number}"
         if item.kind == "pdf":
             data = item.paper.read_bytes()
-            papers[item.number] = Paper(item, data, _page_orientations(data), tagged=False)
+            papers[item.number] = Paper(item, data, pdf_page_shapes(data), tagged=False)
             progress(label, "PDF checked")
         elif item.kind == "workbook":
-            key = cache_key(inputs[item.number], options.templates) if cache_dir else None
+            key = cache_key(inputs[item.number], templates) if cache_dir else None
             cached = cache_dir / f"{key}.pdf" if key else None
             if cached is not None and cached.is_file():
                 data = cached.read_bytes()
-                papers[item.number] = Paper(item, data, _page_orientations(data), tagged=True,
+                papers[item.number] = Paper(item, data, pdf_page_shapes(data), tagged=True,
                                             cached=True)
                 progress(label, "reused from cache")
             else:
@@ -213,7 +197,7 @@ def prepare_papers(items: list[Item], inputs: dict[str, list[Path]], options: Pa
         else:
             rendered = list(_announce(map(_render_workbook, args), to_render, progress))
         for (item, key), data in zip(to_render, rendered, strict=True):
-            papers[item.number] = Paper(item, data, _page_orientations(data), tagged=True)
+            papers[item.number] = Paper(item, data, pdf_page_shapes(data), tagged=True)
             if key and cache_dir is not None:
                 atomic_write(cache_dir / f"{key}.pdf", data)
     return [papers[item.number] for item in items if item.number in papers]
@@ -288,7 +272,7 @@ def frame_html(agenda: Agenda, papers: list[Paper], options: PackOptions, *,
         rows = [row for row in rows if row.item.late]
     if entries and (agenda.front_matter == "unnumbered" or options.supplement):
         # Numbering starts here (the cover and agenda are not numbered).
-        entries[0] = FrameEntry(**{**entries[0].__dict__, "first": True})
+        entries[0] = replace(entries[0], first=True)
     edition = "Supplementary papers (late items)" if options.supplement else "Meeting papers"
     edition += " — private session" if options.part == "private" else " — public"
     marking = "Not for publication" if options.part == "private" else ""
@@ -391,10 +375,6 @@ def assemble(frame_pdf: bytes, front_pages: int, entries: list[FrameEntry],
     return out.getvalue()
 
 
-def _count_front(frame_document, entries: list[FrameEntry]) -> int:
-    return len(frame_document.pages) - len(entries)
-
-
 def pack_name(agenda: Agenda, options: PackOptions) -> str:
     parts = [slugify(agenda.meeting), f"{agenda.date:%Y-%m-%d}", options.part]
     if options.supplement:
@@ -412,8 +392,8 @@ def build_pack(agenda_path: Path, outdir: Path, options: PackOptions,
     agenda = load_agenda(agenda_path)
     items = included(agenda, options)
     with_papers = [item for item in items if item.kind != "verbal"]
-    main_items = [] if not options.supplement else included(
-        agenda, PackOptions(**{**options.__dict__, "supplement": False}))
+    main_options = replace(options, supplement=False)  # the pack a supplement follows
+    main_items = included(agenda, main_options) if options.supplement else []
     say.start(len(with_papers) + len([i for i in main_items if i.kind != "verbal"]) + 3)
     problems, inputs = check_papers(
         agenda, with_papers + [i for i in main_items if i.kind != "verbal"])
@@ -421,7 +401,9 @@ def build_pack(agenda_path: Path, outdir: Path, options: PackOptions,
         raise InputError(problems, agenda_path)
     cache_dir = outdir / CACHE_FOLDER if options.cache else None
     target = outdir / pack_name(agenda, options)
-    whole_key = pack_key(agenda, items + main_items, inputs, options) if cache_dir else None
+    templates = templates_digest(options.templates) if cache_dir else b""
+    whole_key = (pack_key(agenda, items + main_items, inputs, options, templates)
+                 if cache_dir else None)
     if whole_key is not None and (cache_dir / f"pack-{whole_key}.json").is_file():
         # Nothing the pack depends on has changed since it was last built.
         record = json.loads((cache_dir / f"pack-{whole_key}.json").read_text())
@@ -432,14 +414,14 @@ def build_pack(agenda_path: Path, outdir: Path, options: PackOptions,
         say("Pack", "unchanged: reused from cache")
         return PackResult(target, record["pages"], [tuple(i) for i in record["items"]],
                           rendered=0, reused=record["papers"], unchanged=True)
-    papers = prepare_papers(with_papers, inputs, options, cache_dir, say)
+    papers = prepare_papers(with_papers, inputs, options, cache_dir, say, templates)
     first_number = 1
     if options.supplement:
         # Continue from the main pack's last page number.
         main_papers = prepare_papers([i for i in main_items if i.kind != "verbal"], inputs,
-                                     options, cache_dir, say)
+                                     options, cache_dir, say, templates)
         main_html, main_entries = frame_html(
-            agenda, main_papers, PackOptions(**{**options.__dict__, "supplement": False}),
+            agenda, main_papers, main_options,
             first_number=1, total=None)
         main_doc, _ = render_frame(main_html, options.templates, agenda.date)
         numbered = len(main_doc.pages) if agenda.front_matter == "numbered" else len(
@@ -455,7 +437,7 @@ def build_pack(agenda_path: Path, outdir: Path, options: PackOptions,
     html, entries = frame_html(agenda, papers, options, first_number=first_number,
                                total=total)
     document, frame_pdf = render_frame(html, options.templates, agenda.date)
-    front = _count_front(document, entries)
+    front = len(document.pages) - len(entries)  # cover and agenda pages
     say("Pack", "assembling")
     data = assemble(frame_pdf, front, entries, papers, agenda)
     atomic_write(target, data)
@@ -493,11 +475,12 @@ def write_pack_manifest(agenda: Agenda, items: list[Item], inputs: dict[str, lis
 
 
 def pack_key(agenda: Agenda, items: list[Item], inputs: dict[str, list[Path]],
-             options: PackOptions) -> str:
+             options: PackOptions, templates: bytes) -> str:
     """Fingerprint of a whole pack: agenda, options, templates and every paper's files."""
     digest = hashlib.sha256(f"reportgen {__version__} pack".encode())
     digest.update(repr((options.part, options.draft, options.supplement)).encode())
-    for path in [*_pack_inputs(agenda, items, inputs), *_template_files(options.templates)]:
+    digest.update(templates)
+    for path in _pack_inputs(agenda, items, inputs):
         digest.update(str(path).encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()

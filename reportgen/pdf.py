@@ -74,35 +74,39 @@ class Embedded:
     relationship: str = "Source"
 
 
-def inspect_appendix(path: Path, number: str, title: str, anchor: str,
-                     where: str | None) -> AppendedDocument | Problem:
-    """Open an appended PDF to learn its pages, or say clearly why it can't be used."""
+def pdf_page_shapes(source: Path | bytes) -> list[bool] | str:
+    """Whether each page of a PDF is landscape (rotation taken into account), or, if
+    it cannot be used, why not, in words ("x.pdf is password-protected")."""
     import pikepdf
 
-    sheet, _, cell = (where or "").partition("!")
-
-    def problem(message: str, hint: str | None = None) -> Problem:
-        return Problem(message, file=path, sheet=sheet or None, cell=cell or None, hint=hint)
-
+    name = source.name if isinstance(source, Path) else "the PDF"
     try:
-        with pikepdf.open(path) as pdf:
-            pages = []
+        with pikepdf.open(source if isinstance(source, Path) else io.BytesIO(source)) as pdf:
+            shapes = []
             for page in pdf.pages:
                 box = page.cropbox if "/CropBox" in page.obj else page.mediabox
                 width = abs(float(box[2]) - float(box[0]))
                 height = abs(float(box[3]) - float(box[1]))
                 if int(page.obj.get("/Rotate", 0)) % 180:
                     width, height = height, width
-                pages.append(AppendedPage(landscape=width > height))
+                shapes.append(width > height)
     except pikepdf.PasswordError:
-        return problem(f"{path.name} is password-protected",
-                       "save an unprotected copy and name that instead")
+        return f"{name} is password-protected"
     except (pikepdf.PdfError, OSError, ValueError) as exc:
-        return problem(f"{path.name} is not a readable PDF ({exc})",
-                       "open it and save it again as PDF")
-    if not pages:
-        return problem(f"{path.name} has no pages")
-    return AppendedDocument(number=number, title=title, anchor=anchor, pages=pages,
+        return f"{name} is not a readable PDF ({exc})"
+    return shapes or f"{name} has no pages"
+
+
+def inspect_appendix(path: Path, number: str, title: str, anchor: str,
+                     where: str | None) -> AppendedDocument | Problem:
+    """Open an appended PDF to learn its pages, or say clearly why it can't be used."""
+    shapes = pdf_page_shapes(path)
+    if isinstance(shapes, str):
+        sheet, _, cell = (where or "").partition("!")
+        return Problem(shapes, file=path, sheet=sheet or None, cell=cell or None,
+                       hint="save an unprotected, readable copy and name that instead")
+    return AppendedDocument(number=number, title=title, anchor=anchor,
+                            pages=[AppendedPage(landscape=shape) for shape in shapes],
                             file=path)
 
 

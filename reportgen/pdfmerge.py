@@ -103,30 +103,25 @@ def _retarget(roots: Iterable, mapping: dict[ObjGen, pikepdf.Object]) -> None:
 # ------------------------------------------------------------------- number/name trees
 
 
-def _number_tree(node, depth: int = 0) -> list[tuple[int, object]]:
-    """All (key, value) pairs of a number tree, whether it uses /Nums or /Kids."""
+def _tree_items(node, leaves: str, depth: int = 0) -> list[tuple[object, object]]:
+    """All (key, value) pairs of a number or name tree (``leaves`` is "/Nums" or
+    "/Names"), whether its pairs sit in the root or in /Kids."""
     if not isinstance(node, pikepdf.Dictionary) or depth > 32:
         return []
-    items: list[tuple[int, object]] = []
-    nums = node.get("/Nums")
-    if isinstance(nums, pikepdf.Array):
-        items += [(int(nums[i]), nums[i + 1]) for i in range(0, len(nums) - 1, 2)]
+    pairs = node.get(leaves)
+    items = ([(pairs[i], pairs[i + 1]) for i in range(0, len(pairs) - 1, 2)]
+             if isinstance(pairs, pikepdf.Array) else [])
     for kid in node.get("/Kids", ()):
-        items += _number_tree(kid, depth + 1)
+        items += _tree_items(kid, leaves, depth + 1)
     return items
 
 
-def _name_tree(node, depth: int = 0) -> list[tuple[bytes, object]]:
-    """All (key, value) pairs of a name tree, whether it uses /Names or /Kids."""
-    if not isinstance(node, pikepdf.Dictionary) or depth > 32:
-        return []
-    items: list[tuple[bytes, object]] = []
-    names = node.get("/Names")
-    if isinstance(names, pikepdf.Array):
-        items += [(bytes(names[i]), names[i + 1]) for i in range(0, len(names) - 1, 2)]
-    for kid in node.get("/Kids", ()):
-        items += _name_tree(kid, depth + 1)
-    return items
+def _number_tree(node) -> list[tuple[int, object]]:
+    return [(int(key), value) for key, value in _tree_items(node, "/Nums")]
+
+
+def _name_tree(node) -> list[tuple[bytes, object]]:
+    return [(bytes(key), value) for key, value in _tree_items(node, "/Names")]
 
 
 def _flat_name_tree(pdf: pikepdf.Pdf, items: Mapping[bytes, object]) -> pikepdf.Dictionary:

@@ -8,6 +8,15 @@ from pdftext import all_text, chars
 from workbooks import paper_workbook
 
 
+def style_folder(tmp_path, name: str = "style", **files: str):
+    """A user template folder holding ``files`` (name -> text)."""
+    folder = tmp_path / name
+    folder.mkdir()
+    for filename, text in files.items():
+        (folder / filename.replace("_", ".", 1)).write_text(text, encoding="utf-8")
+    return folder
+
+
 def test_user_template_extends_a_builtin_and_changes_one_block(tmp_path):
     style = tmp_path / "style"
     style.mkdir()
@@ -49,9 +58,7 @@ def test_theme_colours_and_logo_from_the_template_folder(tmp_path):
 
 
 def test_bad_theme_value_is_a_clean_error(tmp_path):
-    style = tmp_path / "style"
-    style.mkdir()
-    (style / "theme.yaml").write_text("primary_colour: 'red; background: url(x)'\n")
+    style = style_folder(tmp_path, theme_yaml="primary_colour: 'red; background: url(x)'\n")
     result = run_cli("build", paper_workbook(tmp_path / "p.xlsx"), "-o", tmp_path / "out",
                      "--templates", style)
     assert result.exit_code == 1
@@ -63,10 +70,9 @@ def test_template_asking_for_local_files_or_the_web_is_refused(tmp_path):
     workbook = paper_workbook(tmp_path / "paper.xlsx")
     for reference in ["file:///etc/passwd", "http://example.invalid/logo.png",
                       "../../../../etc/passwd"]:
-        style = tmp_path / f"style{abs(hash(reference))}"
-        style.mkdir()
-        (style / "paper.html").write_text(
-            '{% extends "default:paper.html" %}'
+        style = style_folder(
+            tmp_path, f"style{abs(hash(reference))}",
+            paper_html='{% extends "default:paper.html" %}'
             f'{{% block signoff %}}<img src="{reference}" alt="x">{{% endblock %}}')
         out = tmp_path / "out"
         result = run_cli("build", workbook, "-o", out, "--templates", style)
@@ -77,9 +83,7 @@ def test_template_asking_for_local_files_or_the_web_is_refused(tmp_path):
 
 
 def test_template_syntax_error_names_the_file(tmp_path):
-    style = tmp_path / "style"
-    style.mkdir()
-    (style / "paper.html").write_text("{% block x %}")
+    style = style_folder(tmp_path, paper_html="{% block x %}")
     result = run_cli("build", paper_workbook(tmp_path / "p.xlsx"), "-o", tmp_path / "out",
                      "--templates", style)
     assert result.exit_code == 1
