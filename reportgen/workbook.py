@@ -145,7 +145,7 @@ class Reader:
         self._parts = self._sheet_parts()
 
     def _fatal(self, message: str, hint: str | None = None) -> InputError:
-        return InputError([Problem(message, file=self.path, hint=hint)], self.path)
+        return _unreadable(self.path, message, hint)
 
     def _check_size(self) -> None:
         total = sum(info.file_size for info in self._zip.infolist())
@@ -214,11 +214,16 @@ class Reader:
         return found
 
 
+def _unreadable(path: Path, message: str, hint: str | None = None) -> InputError:
+    """The error for a file that cannot be read as a workbook at all."""
+    return InputError([Problem(message, file=path, hint=hint)], path)
+
+
 def _read_bytes(path: Path) -> bytes:
     """The file's bytes, or a clear message saying why it is not an .xlsx workbook."""
 
     def fatal(message: str, hint: str | None = None) -> InputError:
-        return InputError([Problem(message, file=path, hint=hint)], path)
+        return _unreadable(path, message, hint)
 
     if not path.exists():
         raise fatal("file not found")
