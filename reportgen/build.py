@@ -57,11 +57,11 @@ class RenderedPaper:
 
 def render_paper_pdf(workbook: Path, *, templates: Path | None = None,
                      previous: Path | None = None, html: bool = False, pdfa: bool = False,
-                     pack: bool = False, debug: bool = False) -> RenderedPaper:
+                     pack: bool = False, debug: bool = False, jobs: int = 1) -> RenderedPaper:
     """Read, validate, analyse and lay out one paper (see :func:`build_paper`).
 
     ``pack`` leaves the running header and footer out: a meeting pack stamps its own
-    continuous ones over every page.
+    continuous ones over every page. ``jobs`` processes lay out a long paper in parts.
     """
     report, problems = check_workbook(workbook)
     if report is None:
@@ -76,7 +76,7 @@ def render_paper_pdf(workbook: Path, *, templates: Path | None = None,
     embed = Embedded(workbook, "The workbook this paper was built from") if pdfa else None
     pdf_bytes = write_pdf(document, base_dir=roots[0], roots=roots, appended=appended,
                           created=report.paper.report_date or report.paper.meeting_date,
-                          embed=embed, debug=debug)
+                          embed=embed, debug=debug, jobs=1 if pack else jobs)
     inputs = [workbook, *([previous] if previous else []),
               *(d.file for d in appended if d.file)]
     return RenderedPaper(report, pdf_bytes, document, twin, inputs, roots, problems)
@@ -84,16 +84,17 @@ def render_paper_pdf(workbook: Path, *, templates: Path | None = None,
 
 def build_paper(workbook: Path, outdir: Path, *, templates: Path | None = None,
                 previous: Path | None = None, html: bool = False, pdfa: bool = False,
-                manifest: bool = False, debug: bool = False) -> BuildResult:
+                manifest: bool = False, debug: bool = False, jobs: int = 1) -> BuildResult:
     """Build ``workbook`` into ``outdir/<slug>.pdf``; nothing is written on any error.
 
     ``previous`` is the workbook of the last paper, for "changes since" reporting;
     ``html`` adds the HTML twin (``<slug>.html``), ``pdfa`` makes the PDF a PDF/A-3a
     file carrying the workbook, ``manifest`` writes ``<slug>.manifest.json`` with the
-    SHA-256 of every input, template and output.
+    SHA-256 of every input, template and output. ``jobs`` processes lay out a long
+    paper in parts (see :mod:`reportgen.split`).
     """
     paper = render_paper_pdf(workbook, templates=templates, previous=previous, html=html,
-                             pdfa=pdfa, debug=debug)
+                             pdfa=pdfa, debug=debug, jobs=jobs)
     stem = slugify(paper.report.paper.title)
     outputs = {outdir / f"{stem}.pdf": paper.pdf}
     if paper.twin is not None:

@@ -77,15 +77,20 @@ Examples:
               help="Also write <name>.manifest.json: SHA-256 of inputs, templates, outputs.")
 @click.option("--templates", type=click.Path(path_type=Path),
               help="Folder of templates searched before the built-in ones.")
+@click.option("--jobs", type=click.IntRange(min=0), default=0,
+              help="Processes laying out a long paper in parts (default: one per CPU).")
 @click.pass_context
 def build(ctx: click.Context, workbook: Path, outdir: Path, previous: Path | None,
-          write_html: bool, pdfa: bool, manifest: bool, templates: Path | None) -> None:
+          write_html: bool, pdfa: bool, manifest: bool, templates: Path | None,
+          jobs: int) -> None:
     """Build a board-paper PDF from a WORKBOOK (.xlsx)."""
     from reportgen.build import build_paper
+    from reportgen.split import default_jobs
 
     debug = bool(ctx.find_root().params.get("debug"))
     result = build_paper(workbook, outdir, templates=templates, previous=previous,
-                         html=write_html, pdfa=pdfa, manifest=manifest, debug=debug)
+                         html=write_html, pdfa=pdfa, manifest=manifest, debug=debug,
+                         jobs=jobs or default_jobs())
     for warning in result.warnings:
         click.secho(f"Warning: {warning}", fg="yellow", err=True)
     click.echo(f"Wrote {result.pdf} ({result.pages} pages)")

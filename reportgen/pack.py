@@ -336,12 +336,13 @@ def assemble(frame_pdf: bytes, front_pages: int, entries: list[FrameEntry],
     with pikepdf.open(io.BytesIO(frame_pdf)) as pdf:
         sources = {}
         memo: dict = {}  # structure elements' pages, shared by all placements
+        grafted: dict = {}  # what each paper grafted, not walked again for the next
         for number, start in starts.items():
             paper = by_number[number]
             source = pikepdf.open(io.BytesIO(paper.pdf))
             sources[number] = source
             if paper.tagged:
-                replace_with_tagged_pages(pdf, start, source)
+                replace_with_tagged_pages(pdf, start, source, grafted)
             else:
                 page_map = {i: start + i for i in range(len(source.pages))}
                 for i, landscape in enumerate(paper.landscape):

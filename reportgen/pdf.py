@@ -138,19 +138,31 @@ def reproducible(epoch: str) -> Iterator[None]:
 
 def write_pdf(html: str, *, base_dir: Path, roots: list[Path],
               appended: list[AppendedDocument], created: date | None = None,
-              embed: Embedded | None = None, debug: bool = False) -> bytes:
+              embed: Embedded | None = None, debug: bool = False, jobs: int = 1) -> bytes:
     """Lay out ``html`` as a tagged PDF and finish it (see the module docstring).
 
     With ``embed``, the output is PDF/A-3a (tagged, archivable) carrying that file as
-    an associated file; otherwise PDF/UA-1.
+    an associated file; otherwise PDF/UA-1. With ``jobs`` above 1, a paper with part
+    breaks is laid out in parts in that many processes (see :mod:`reportgen.split`).
     """
-    import weasyprint
-
     from reportgen.tagging import finish
+
+    epoch = source_date_epoch(created)
+    if jobs > 1 and embed is None:
+        from reportgen.split import CannotSplit, lay_out_in_parts, split_html
+
+        try:
+            joined, first_pages = lay_out_in_parts(split_html(html), roots=roots, epoch=epoch,
+                                                   jobs=jobs, debug=debug)
+        except CannotSplit:
+            pass
+        else:
+            return finish(joined, appended, first_pages, APPENDED_MARGINS_MM)
+
+    import weasyprint
 
     if not debug:
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    epoch = source_date_epoch(created)
     stamp = datetime.fromtimestamp(int(epoch), tz=UTC)
     fetcher = make_url_fetcher(roots)
     options: dict = {"pdf_variant": "pdf/ua-1"}

@@ -125,11 +125,14 @@ def _name_tree(node) -> list[tuple[bytes, object]]:
 
 
 def _flat_name_tree(pdf: pikepdf.Pdf, items: Mapping[bytes, object]) -> pikepdf.Dictionary:
-    """A one-level name tree (keys sorted bytewise, as the format requires)."""
-    names = Array()
+    """A one-level name tree (keys sorted bytewise, as the format requires).
+
+    The array is built in one go: growing a pikepdf Array item by item is quadratic.
+    """
+    names: list = []
     for key in sorted(items):
-        names.extend([String(key), items[key]])
-    return pdf.make_indirect(Dictionary(Names=names))
+        names += (String(key), items[key])
+    return pdf.make_indirect(Dictionary(Names=Array(names)))
 
 
 def _parent_tree(tree: pikepdf.Dictionary) -> dict[int, object]:
@@ -139,10 +142,10 @@ def _parent_tree(tree: pikepdf.Dictionary) -> dict[int, object]:
 def _write_parent_tree(pdf: pikepdf.Pdf, tree: pikepdf.Dictionary,
                        entries: Mapping[int, object], next_key: int) -> None:
     """Write the ParentTree as a single /Nums array (a /Kids tree is flattened)."""
-    nums = Array()
+    nums: list = []
     for key in sorted(entries):
-        nums.extend([key, entries[key]])
-    tree.ParentTree = pdf.make_indirect(Dictionary(Nums=nums))
+        nums += (key, entries[key])
+    tree.ParentTree = pdf.make_indirect(Dictionary(Nums=Array(nums)))
     tree.ParentTreeNextKey = max(next_key, max(entries, default=-1) + 1)
 
 
@@ -335,8 +338,9 @@ class _Pruner:
     (which grows with every paper) is walked once per paper, not once per question.
     """
 
-    def __init__(self, removed: set[ObjGen]) -> None:
+    def __init__(self, removed: set[ObjGen], grafted: Grafted | None = None) -> None:
         self.removed = removed
+        self.grafted = grafted if grafted is not None else {}
         self.anchor: tuple[pikepdf.Dictionary, int] | None = None
         self.pages: dict[ObjGen, set[ObjGen]] = {}
         self.ids: dict[bytes, pikepdf.Dictionary] = {}
@@ -349,6 +353,7 @@ class _Pruner:
         thousands of elements and is walked once per paper.
         """
         removed = self.removed
+        grafted = self.grafted
         page_ref = node.get("/Pg")
         own = page_ref.objgen if isinstance(page_ref, pikepdf.Dictionary) else inherited
         pages = {own} if page_ref is not None and own else set()
@@ -360,7 +365,14 @@ class _Pruner:
             if isinstance(kid, pikepdf.Dictionary):
                 if "/S" in kid and depth < 200:
                     before = self.anchor
-                    keep, page_set = self.visit(kid, own, depth + 1)
+                    known = grafted.get(kid.objgen) if kid.is_indirect else None
+                    if known is not None and not known[0] & removed:
+                        # an earlier graft, wholly on other pages: not walked again
+                        keep, page_set = True, known[0]
+                        self.pages[kid.objgen] = page_set
+                        self.ids.update(known[1])
+                    else:
+                        keep, page_set = self.visit(kid, own, depth + 1)
                     pages |= page_set
                     wholly = bool(page_set) and page_set <= removed
                     found_inside = before is None and self.anchor is not None
@@ -586,7 +598,12 @@ def _unique_prefix(stem: str, taken: set[bytes], ids: set[bytes]) -> bytes:
 # ------------------------------------------------------------------ the functions
 
 
-def replace_with_tagged_pages(target: pikepdf.Pdf, start: int, source: pikepdf.Pdf) -> None:
+#: What earlier calls grafted into a target: element -> (its pages, the IDs inside it).
+Grafted = dict[ObjGen, tuple[set[ObjGen], dict[bytes, pikepdf.Dictionary]]]
+
+
+def replace_with_tagged_pages(target: pikepdf.Pdf, start: int, source: pikepdf.Pdf,
+                              grafted: Grafted | None = None) -> None:
     """Replace target pages [start, start+len(source.pages)) with source's pages, keeping
     source's structure: its StructTreeRoot kids are grafted (in order) into target's
     structure, placed at the position in reading order where the replaced frame pages'
@@ -611,6 +628,10 @@ def replace_with_tagged_pages(target: pikepdf.Pdf, start: int, source: pikepdf.P
     - The pack's structure tree is walked once per call (it grows with every paper:
       about 0.1–0.2 s per paper for a 100-page pack of table-heavy papers).
 
+    - ``grafted``, kept by the caller across calls into one target, remembers what each
+      call grafted, so the next call does not walk it again (a pack of many papers, or
+      a long paper joined from many parts, stays linear).
+
     Annotations on the frame pages (if any) are dropped with the frame page; the paper's
     form fields (reportgen papers have none) are not merged into the pack's AcroForm.
     """
@@ -633,7 +654,7 @@ def replace_with_tagged_pages(target: pikepdf.Pdf, start: int, source: pikepdf.P
     # 1. Everything that tagged the frame pages goes; a marker holds the paper's place.
     marker = target.make_indirect(Dictionary(Type=Name.StructElem, S=Name.NonStruct,
                                              K=Array()))
-    pruner = _Pruner(removed)
+    pruner = _Pruner(removed, grafted)
     pruner.visit(tree)
     anchor = pruner.anchor
     if anchor is None:
@@ -706,7 +727,7 @@ def replace_with_tagged_pages(target: pikepdf.Pdf, start: int, source: pikepdf.P
     # 5. Role and class names, element IDs.
     role_renames = _merge_map(tree, copied_tree, "/RoleMap")
     class_renames = _merge_map(tree, copied_tree, "/ClassMap")
-    grafted = [kid for kid in _kids(copied_tree) if _is_element(kid)]
+    grafted_kids = [kid for kid in _kids(copied_tree) if _is_element(kid)]
     source_elements = [element for element, _ in _elements(copied_tree)]
     for element in source_elements:
         if str(element.S) in role_renames:
@@ -720,14 +741,14 @@ def replace_with_tagged_pages(target: pikepdf.Pdf, start: int, source: pikepdf.P
         _prefix_ids(source_elements, ids, _unique_prefix(f"p{start + 1}", taken, ids))
 
     # 6. Graft: the paper's Document becomes a Part, with its language and title.
-    if len(grafted) == 1 and _role(grafted[0], tree.get("/RoleMap")) == Name.Document:
-        grafted[0].S = Name.Part
+    if len(grafted_kids) == 1 and _role(grafted_kids[0], tree.get("/RoleMap")) == Name.Document:
+        grafted_kids[0].S = Name.Part
         title = source.docinfo.get("/Title")
-        if title is not None and "/T" not in grafted[0]:
-            grafted[0].T = String(str(title))
+        if title is not None and "/T" not in grafted_kids[0]:
+            grafted_kids[0].T = String(str(title))
     source_lang, target_lang = source.Root.get("/Lang"), target.Root.get("/Lang")
     if source_lang is not None and str(source_lang) != str(target_lang or ""):
-        for element in grafted:
+        for element in grafted_kids:
             if "/Lang" not in element:
                 element.Lang = String(str(source_lang))
     parent = marker.P
@@ -735,12 +756,19 @@ def replace_with_tagged_pages(target: pikepdf.Pdf, start: int, source: pikepdf.P
     position = next(i for i, kid in enumerate(kids)
                     if isinstance(kid, pikepdf.Dictionary) and kid.is_indirect
                     and kid.objgen == marker.objgen)
-    parent.K = Array([*list(kids)[:position], *grafted, *list(kids)[position + 1:]])
-    for element in grafted:
+    parent.K = Array([*list(kids)[:position], *grafted_kids, *list(kids)[position + 1:]])
+    for element in grafted_kids:
         element.P = parent
     all_ids = dict(pruner.ids)
-    all_ids.update((bytes(e.ID), e) for e in source_elements
-                   if isinstance(e.get("/ID"), pikepdf.String))
+    new_ids = {bytes(e.ID): e for e in source_elements if isinstance(e.get("/ID"), pikepdf.String)}
+    all_ids.update(new_ids)
+    if grafted is not None:
+        pages = {frame.objgen for frame in frames}
+        for element in grafted_kids:
+            inside = new_ids if len(grafted_kids) == 1 else {
+                bytes(e.ID): e for e, _ in _elements(element)
+                if isinstance(e.get("/ID"), pikepdf.String)}
+            grafted[element.objgen] = (pages, inside)
     if all_ids:
         tree.IDTree = _flat_name_tree(target, all_ids)
     elif "/IDTree" in tree:

@@ -122,9 +122,11 @@ def declare_ua(pdf: pikepdf.Pdf) -> None:
         meta["pdfuaid:part"] = "1"
 
 
-def finish(data: io.BytesIO, appended: list[AppendedDocument], first_pages: dict[str, int],
-           margins_mm: tuple[float, float, float, float], also_ua: bool = False) -> bytes:
-    with pikepdf.open(data) as pdf:
+def finish(data: io.BytesIO | pikepdf.Pdf, appended: list[AppendedDocument],
+           first_pages: dict[str, int], margins_mm: tuple[float, float, float, float],
+           also_ua: bool = False) -> bytes:
+    """Finish a laid-out paper (PDF bytes, or a Pdf already open) and save it."""
+    with pikepdf.open(data) if isinstance(data, io.BytesIO) else data as pdf:
         add_header_scopes(pdf)
         for document in appended:
             start = first_pages.get(document.anchor)

@@ -1,0 +1,388 @@
+"""Lay out a long paper in parts, in parallel processes, and join them into one PDF.
+
+WeasyPrint lays a document out on one core: a 150-page tracker takes over 20 s. The
+paper's templates mark the elements before which a new page starts anyway (a new
+section, each theme of a long tracker) with ``data-part-break``. The HTML is cut
+there into *parts*, each a whole document with the paper's head. An element that a cut
+runs through is repeated, without its id, at the start of the next part, and a table
+cut open brings its column widths and header row along, so each part's pages look as
+they would in the whole paper.
+
+Each part is laid out without its running header and footer, in a worker process. A
+*frame* — one empty page for each page of the parts, of the same page kind, carrying
+the paper's running header and footer ("Page 3 of 41") — is laid out once the page
+count is known, and :func:`reportgen.pdfmerge.replace_with_tagged_pages` puts each
+part's tagged pages in place of the frame's, as a meeting pack does with its papers.
+Bookmarks are rebuilt from every part's headings, nested by level.
+
+The cut points are in the HTML whether or not the paper is split (they carry
+``break-before: page``), so the pages are the same when it is laid out in one piece.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import itertools
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+PART_BREAK = "data-part-break"
+#: A tracker of more rows than this starts each theme on a new page ...
+LONG_TRACKER_ROWS = 150
+#: ... and a new page after about this many rows of one theme: each is a part break.
+PART_ROWS = 200
+#: Children of a table (or other element) cut open that every later part repeats.
+REPEATED = ("colgroup", "thead")
+#: Margin boxes blanked in a part: the frame draws the running header and footer.
+MARGIN_BOXES = [f"{side}-{place}" for side in ("top", "bottom")
+                for place in ("left-corner", "left", "center", "right", "right-corner")]
+MARGIN_BOXES += [f"{side}-{place}" for side in ("left", "right")
+                 for place in ("top", "middle", "bottom")]
+PX = 0.75  # CSS px to PDF points
+
+
+class CannotSplit(Exception):
+    """The paper is laid out in one piece instead; the message says why."""
+
+
+# -- cutting the HTML ------------------------------------------------------------------------
+
+
+def _path(body, element) -> list[int]:
+    """Child indices from ``body`` down to ``element``."""
+    path = []
+    while element is not body:
+        parent = element.getparent()
+        path.append(parent.index(element))
+        element = parent
+    return path[::-1]
+
+
+def _extract(node, low: list[int] | None, high: list[int] | None, *, cut_open: bool):
+    """A copy of ``node`` holding only what lies from ``low`` (inclusive) to ``high``
+    (exclusive), given as child-index paths; ``None`` means from the start / to the end.
+
+    ``cut_open``: the node began in an earlier part, so it loses its id (the anchor is
+    where it began) and repeats its column groups and header rows.
+    """
+    clone = node.makeelement(node.tag, dict(node.attrib))
+    clone.tail = node.tail
+    children = list(node)
+    first = low[0] if low else 0
+    if cut_open:
+        clone.attrib.pop("id", None)
+        clone.attrib.pop(PART_BREAK, None)
+        for child in children[:first]:
+            if isinstance(child.tag, str) and child.tag in REPEATED:
+                clone.append(copy.deepcopy(child))
+    else:
+        clone.text = node.text
+    last = high[0] if high else len(children)
+    for index in range(first, min(last + 1, len(children))):
+        child = children[index]
+        child_low = low[1:] if low and index == first and len(low) > 1 else None
+        child_high = high[1:] if high and index == last else None
+        if high and index == last and not child_high:
+            break  # the next part's first element
+        if child_low is None and child_high is None:
+            clone.append(copy.deepcopy(child))
+        else:
+            clone.append(_extract(child, child_low, child_high, cut_open=child_low is not None))
+    return clone
+
+
+def _blank_margins_css(css: str) -> str:
+    """Rules that empty every margin box of every page kind named in ``css``."""
+    import re
+
+    names = sorted(set(re.findall(r"@page\s+([A-Za-z_][\w-]*)", css)))
+    blank = " ".join(f"@{box} {{ content: none !important }}" for box in MARGIN_BOXES)
+    rules = []
+    for name in ["", *names]:
+        for pseudo in ("", ":first", ":left", ":right", ":blank"):
+            rules.append(f"@page {name}{pseudo} {{ {blank} }}")
+    return "\n".join(rules)
+
+
+@dataclass(frozen=True)
+class SplitPaper:
+    parts: list[str]  # each a whole HTML document, margins left empty
+    linked: list[bool]  # whether a part links within itself (it may quote page numbers)
+    frame_head: object  # the paper's <html> element with its head only (lxml)
+    cover: object | None  # the paper's first element: the running header's strings
+
+
+def split_html(html: str) -> SplitPaper:
+    """Cut ``html`` before every element marked ``data-part-break``."""
+    import lxml.html
+
+    root = lxml.html.document_fromstring(html)
+    body = root.find("body")
+    head = root.find("head")
+    if body is None or head is None:
+        raise CannotSplit("the paper has no head or body")
+    marks = [_path(body, e) for e in body.iter() if e is not body and e.get(PART_BREAK) is not None]
+    marks = [m for m in marks if any(m)]  # a mark on the very first element cuts nothing
+    if not marks:
+        raise CannotSplit("the paper has no part breaks")
+    css = "\n".join(style.text or "" for style in head.iter("style"))
+    shell = root.makeelement("html", dict(root.attrib))
+    shell.append(copy.deepcopy(head))
+    part_head = copy.deepcopy(head)
+    style = part_head.makeelement("style", {})
+    style.text = _blank_margins_css(css)
+    part_head.append(style)
+    bounds = [None, *marks, None]
+    parts = []
+    linked = []
+    ids: dict[str, int] = {}
+    links: list[tuple[str, int]] = []
+    for number, (low, high) in enumerate(itertools.pairwise(bounds)):
+        part_root = root.makeelement("html", dict(root.attrib))
+        part_root.append(copy.deepcopy(part_head))
+        part_body = _extract(body, low, high, cut_open=False)
+        part_root.append(part_body)
+        for element in part_body.iter():
+            if not isinstance(element.tag, str):
+                continue
+            if element.get("id"):
+                ids.setdefault(element.get("id"), number)
+            href = element.get("href") or ""
+            if href.startswith("#"):
+                links.append((href[1:], number))
+        parts.append(lxml.html.tostring(part_root, doctype="<!DOCTYPE html>",
+                                        encoding="unicode", method="html"))
+        linked.append(bool(links) and links[-1][1] == number)
+    crossing = [target for target, number in links if ids.get(target, number) != number]
+    if crossing:
+        raise CannotSplit(f"a link to #{crossing[0]} would cross parts")
+    cover = next((child for child in body if isinstance(child.tag, str)), None)
+    return SplitPaper(parts, linked, shell, copy.deepcopy(cover) if cover is not None else None)
+
+
+# -- laying out (in worker processes) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    """What the frame and the join need to know of a laid-out page."""
+
+    name: str  # CSS page name ("" for the default page)
+    size: tuple[float, float]  # width, height in CSS px
+    anchors: tuple[str, ...]
+    bookmarks: tuple[tuple[int, str, float, float], ...]  # level, label, x, y (px)
+    frame_element: tuple[str, dict[str, str]] | None  # a top-level element to repeat
+
+
+@dataclass(frozen=True)
+class LaidOut:
+    pdf: bytes
+    pages: list[PageFacts]
+
+
+@dataclass(frozen=True)
+class Job:
+    html: str
+    roots: tuple[str, ...]
+    epoch: str
+    debug: bool = False
+    options: tuple[tuple[str, object], ...] = (("pdf_variant", "pdf/ua-1"),)
+
+
+def _page_facts(page) -> PageFacts:
+    box = page._page_box  # WeasyPrint keeps the page box; its page type holds the name
+    name = box.page_type.name or ""
+    frame_element = None
+    html_box = box.children[0] if box.children else None
+    body_box = html_box.children[0] if html_box is not None and html_box.children else None
+    first = body_box.children[0] if body_box is not None and body_box.children else None
+    element = getattr(first, "element", None)
+    if element is not None and "appended-page" in (element.get("class") or "").split():
+        frame_element = (element.tag, {k: v for k, v in element.attrib.items() if k != "id"})
+    return PageFacts(
+        name=name, size=(page.width, page.height), anchors=tuple(page.anchors),
+        bookmarks=tuple((level, label, x, y) for level, label, (x, y), _ in page.bookmarks),
+        frame_element=frame_element)
+
+
+def lay_out(job: Job) -> LaidOut:
+    """Worker: lay out one HTML document (a part, or the frame) as a tagged PDF."""
+    import logging
+
+    import weasyprint
+
+    from reportgen.errors import TemplateError
+    from reportgen.pdf import make_url_fetcher, reproducible
+
+    if not job.debug:
+        logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    roots = [Path(root) for root in job.roots]
+    options = dict(job.options)
+    try:
+        with reproducible(job.epoch):
+            document = weasyprint.HTML(
+                string=job.html, base_url=roots[0].resolve().as_uri() + "/",
+                url_fetcher=make_url_fetcher(roots)).render(**options)
+            data = document.write_pdf(**options)
+    except weasyprint.urls.FatalURLFetchingError as exc:
+        raise TemplateError(f"Template resource refused: {exc}") from None
+    return LaidOut(data, [_page_facts(page) for page in document.pages])
+
+
+# -- the frame and the join ----------------------------------------------------------------
+
+
+def frame_html(split: SplitPaper, pages: list[PageFacts], first: int = 1,
+               total: int | None = None) -> str:
+    """Empty pages of the same kinds as ``pages``, headed and numbered as the paper's:
+    numbered from ``first``, "of ``total``" (a frame may be laid out in pieces).
+
+    The paper's first element (the cover, whose strings the running header shows) is
+    repeated, hidden, on the first page.
+    """
+    import lxml.html
+
+    root = copy.deepcopy(split.frame_head)
+    body = root.makeelement("body", {})
+    root.append(body)
+    for index, page in enumerate(pages):
+        if page.frame_element is not None:
+            tag, attributes = page.frame_element
+            element = body.makeelement(tag, attributes)
+        else:
+            style = f"page: {page.name or 'auto'}; height: 0; margin: 0; padding: 0; border: 0"
+            if index:
+                style += "; break-before: page"
+            element = body.makeelement("div", {"style": style})
+        if index == 0 and split.cover is not None:
+            hidden = body.makeelement("div", {"style": "visibility: hidden; height: 0; "
+                                                        "overflow: hidden"})
+            hidden.append(copy.deepcopy(split.cover))
+            element.append(hidden)
+        body.append(element)
+    html = lxml.html.tostring(root, doctype="<!DOCTYPE html>", encoding="unicode",
+                              method="html")
+    if total is not None:
+        html = html.replace("counter(pages)", f'"{total}"')
+    if first != 1:
+        html = html.replace("</head>", f"<style>@page :first {{ counter-reset: page {first} }}"
+                                       "</style></head>", 1)
+    return html
+
+
+def _frame_pieces(count: int, jobs: int) -> list[tuple[int, int]]:
+    """Page ranges for laying the frame out in up to ``jobs`` pieces of 20 pages or more."""
+    pieces = max(1, min(jobs, count // 20))
+    bounds = [round(count * i / pieces) for i in range(pieces + 1)]
+    return list(itertools.pairwise(bounds))
+
+
+def _stack(frames: list[LaidOut]):
+    """The frame's pieces as one open pikepdf.Pdf: the first piece, then the pages of the
+    others (their structure is dropped: every frame page's tags go in the join)."""
+    import pikepdf
+
+    pdf = pikepdf.open(io.BytesIO(frames[0].pdf))
+    for piece in frames[1:]:
+        with pikepdf.open(io.BytesIO(piece.pdf)) as other:
+            for page in other.pages:
+                if "/StructParents" in page.obj:
+                    del page.obj.StructParents
+            pdf.pages.extend(other.pages)
+    return pdf
+
+
+def join(frames: list[LaidOut], parts: list[LaidOut]):
+    """The frame with every part's tagged pages in place of its own; an open pikepdf.Pdf
+    (the caller saves it) and each anchor's page index."""
+    import pikepdf
+
+    from reportgen.pdfmerge import replace_with_tagged_pages
+
+    pages = [page for part in parts for page in part.pages]
+    frame_pages = [page for frame in frames for page in frame.pages]
+    if len(frame_pages) != len(pages) or any(
+            abs(a.size[0] - b.size[0]) > 0.5 or abs(a.size[1] - b.size[1]) > 0.5
+            for a, b in zip(frame_pages, pages, strict=True)):
+        raise CannotSplit("the frame's pages do not match the parts' pages")
+    pdf = _stack(frames)
+    start = 0
+    first_pages: dict[str, int] = {}
+    grafted: dict = {}
+    for part in parts:
+        with pikepdf.open(io.BytesIO(part.pdf)) as source:
+            replace_with_tagged_pages(pdf, start, source, grafted)
+        for offset, page in enumerate(part.pages):
+            for anchor in page.anchors:
+                first_pages.setdefault(anchor, start + offset)
+        start += len(part.pages)
+    _outline(pdf, pages)
+    return pdf, first_pages
+
+
+def _outline(pdf, pages: list[PageFacts]) -> None:
+    """Bookmarks from every page's headings, nested by level as WeasyPrint nests them."""
+    import pikepdf
+
+    with pdf.open_outline() as outline:
+        outline.root.clear()
+        stack: list[tuple[int, pikepdf.OutlineItem | None]] = [(0, None)]
+        for index, page in enumerate(pages):
+            height = page.size[1]
+            for level, label, x, y in page.bookmarks:
+                item = pikepdf.OutlineItem(label)
+                item.destination = pikepdf.Array([pdf.pages[index].obj, pikepdf.Name.XYZ,
+                                                  x * PX, (height - y) * PX, 0])
+                while stack[-1][0] >= level:
+                    stack.pop()
+                parent = stack[-1][1]
+                (outline.root if parent is None else parent.children).append(item)
+                stack.append((level, item))
+
+
+# -- the whole ---------------------------------------------------------------------------
+
+
+def lay_out_in_parts(split: SplitPaper, *, roots: list[Path], epoch: str, jobs: int,
+                     debug: bool = False):
+    """Lay out ``split``'s parts in ``jobs`` processes, then the frame; join them.
+
+    Returns an open pikepdf.Pdf (the caller finishes and saves it) and each anchor's
+    page index. Largest parts go first, so the processes end at about the same time. A
+    part with links in it may quote page numbers ("Page 19"): it waits for the parts
+    before it, and is laid out knowing its first page number.
+    """
+    names = tuple(str(root) for root in roots)
+    count = len(split.parts)
+    order = sorted(range(count), key=lambda i: -len(split.parts[i]))
+    pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, count)))
+    try:
+        futures = {i: pool.submit(lay_out, Job(split.parts[i], names, epoch, debug))
+                   for i in order if not split.linked[i]}
+        parts: list[LaidOut] = []
+        for i in range(count):
+            if split.linked[i]:
+                first = 1 + sum(len(part.pages) for part in parts)
+                html = split.parts[i].replace(
+                    "</head>", f"<style>@page :first {{ counter-reset: page {first} }}</style>"
+                    "</head>", 1)
+                futures[i] = pool.submit(lay_out, Job(html, names, epoch, debug))
+            parts.append(futures[i].result())
+        facts = [page for part in parts for page in part.pages]
+        pieces = [pool.submit(lay_out, Job(frame_html(split, facts[low:high], low + 1,
+                                                      len(facts)), names, epoch, debug))
+                  for low, high in _frame_pieces(len(facts), jobs)]
+        frames = [piece.result() for piece in pieces]
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return join(frames, parts)
+
+
+def default_jobs() -> int:
+    """The CPUs this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1

@@ -1,0 +1,120 @@
+"""A long paper laid out in parts in parallel processes (reportgen.split) must give the
+same pages as laying it out in one piece: same text, page numbers, bookmarks, tags."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+import pikepdf
+import pytest
+from conftest import ROOT, run_cli
+from pdftext import outline_titles, page_texts
+from workbooks import paper_workbook
+
+from reportgen.split import CannotSplit, split_html
+
+EXAMPLE = ROOT / "data" / "dorset-od-framework-2018.xlsx"
+
+
+def long_tracker(path: Path, actions: int) -> Path:
+    """A valid paper whose tracker has ``actions`` one-milestone actions in 3 themes."""
+    statuses = ["Complete", "On track", "At risk", "Not started"]
+    rows = [[f"A{i + 1}", f"Theme {i % 3 + 1}", f"Action {i + 1} for team {i % 17}",
+             f"Milestone {i + 1}", f"Lead {i % 7}", date(2019, 1, 1) + timedelta(days=i % 300),
+             statuses[i % 4], f"Note on action {i + 1}: on plan."] for i in range(actions)]
+    return paper_workbook(path, actions=rows)
+
+
+def build(workbook: Path, out: Path, jobs: int) -> Path:
+    result = run_cli("build", workbook, "-o", out, "--jobs", jobs)
+    assert result.exit_code == 0, result.output
+    return next(out.glob("*.pdf"))
+
+
+def structure_roles(pdf_path: Path) -> list[str]:
+    with pikepdf.open(pdf_path) as pdf:
+        root = pdf.Root.StructTreeRoot
+        document = root.K[0] if isinstance(root.K, pikepdf.Array) else root.K
+        return [str(kid.S) for kid in document.K if isinstance(kid, pikepdf.Dictionary)]
+
+
+@pytest.fixture(scope="module")
+def tracker_pdfs(tmp_path_factory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("split")
+    workbook = long_tracker(folder / "long.xlsx", 480)
+    return build(workbook, folder / "one", 1), build(workbook, folder / "parts", 2)
+
+
+def test_parts_give_the_same_pages_as_one_piece(tracker_pdfs):
+    whole, parts = tracker_pdfs
+    whole_text, parts_text = page_texts(whole), page_texts(parts)
+    assert len(whole_text) > 20
+    assert parts_text == whole_text
+    assert outline_titles(parts) == outline_titles(whole)
+
+
+def test_every_page_of_a_joined_paper_is_numbered_in_one_sequence(tracker_pdfs):
+    _, parts = tracker_pdfs
+    texts = page_texts(parts)
+    for number, text in enumerate(texts, start=1):
+        assert f"Page {number} of {len(texts)}" in text
+        assert "Item 9" in text  # the running header, from the cover's strings
+
+
+def test_joined_paper_is_one_tagged_document_of_parts(tracker_pdfs):
+    _, parts = tracker_pdfs
+    roles = structure_roles(parts)
+    assert roles.count("/Part") >= 4
+    result = run_cli("check", parts)
+    assert result.exit_code == 0, result.output
+    assert "0 errors" in result.output
+
+
+def test_long_tracker_starts_each_theme_on_a_new_page(tracker_pdfs):
+    whole, _ = tracker_pdfs
+    texts = page_texts(whole)
+    for theme in ("Theme 1", "Theme 2", "Theme 3"):
+        first = next(t for t in texts if re.search(rf"^{theme}$", t, re.M))
+        # the heading is the first thing under the running header
+        assert first.splitlines()[1].strip() == theme
+
+
+def test_example_paper_in_parts_quotes_the_right_appendix_pages(tmp_path):
+    whole, parts = build(EXAMPLE, tmp_path / "one", 1), build(EXAMPLE, tmp_path / "parts", 2)
+    assert page_texts(parts) == page_texts(whole)
+    assert structure_roles(parts).count("/Part") >= 3
+    assert "Page 19" in " ".join(page_texts(parts))
+
+
+SMALL = """<!DOCTYPE html><html lang="en-GB"><head><title>T</title>
+<style>@page wide { size: A4 landscape }</style></head><body>
+<header class="cover"><p class="meeting">Board</p></header>
+<section id="s" class="wide"><h2>Actions</h2>
+<table><colgroup><col class="a"></colgroup><thead><tr><th>Ref</th></tr></thead>
+<tbody id="b1"><tr><td>one</td></tr></tbody>
+<tbody id="b2" data-part-break><tr><td>two &amp; &lt;b&gt;</td></tr></tbody></table>
+</section><p><a href="#s">back</a></p></body></html>"""
+
+
+def test_cut_through_a_table_repeats_its_columns_and_header_but_not_its_id():
+    split = split_html(SMALL.replace('<a href="#s">back</a>', "end"))
+    assert len(split.parts) == 2
+    second = split.parts[1]
+    assert second.count("<thead>") == 1 and '<col class="a">' in second
+    assert 'id="s"' not in second and "<td>one" not in second
+    assert "two &amp; &lt;b&gt;" in second  # spreadsheet text stays escaped
+    assert "content: none !important" in second  # the frame draws header and footer
+    assert "@page wide" in second
+    assert 'id="s"' in split.parts[0] and "two" not in split.parts[0]
+
+
+def test_a_link_across_parts_keeps_the_paper_in_one_piece():
+    with pytest.raises(CannotSplit, match="#s"):
+        split_html(SMALL)
+
+
+def test_html_without_part_breaks_is_not_split():
+    with pytest.raises(CannotSplit):
+        split_html(SMALL.replace(" data-part-break", ""))
