@@ -38,6 +38,8 @@ def metrics_frame(metrics: list[Metric]) -> pd.DataFrame:
          for m in metrics],
         columns=columns,
     )
+    for text in ("unit", "source"):  # an empty cell is None, never a printed "nan"
+        frame[text] = frame[text].astype(object).where(frame[text].notna(), None)
     frame["population"] = frame["population"].astype("float64")
     frame["target"] = frame["target"].astype("float64")
     rate = frame["count"] / frame["population"]

@@ -95,6 +95,7 @@ def test_metric_reported_for_several_periods_gets_a_trend_with_words(tmp_path):
     pdf = tmp_path / "out" / "test-framework-update-2018-2019.pdf"
     text = flat(" ".join(page_texts(pdf)))
     assert "up 5 points from 29%" in text
+    assert "nan" not in text.split()  # the May row has no source
     assert ("Culture survey rose from 29% in May 2018 to 34% in Oct 2018; target 40% not met."
             in figure_alts(pdf))
 
@@ -134,3 +135,14 @@ def test_history_sheet_stands_in_for_a_previous_workbook(tmp_path):
     assert result.exit_code == 0, result.output
     text = flat(" ".join(page_texts(tmp_path / "out" / "test-framework-update-2018-2019.pdf")))
     assert "Changes since the 9 May 2018 report" in text
+
+
+
+def test_metric_without_a_source_or_unit_has_none_not_nan():
+    from reportgen.analysis import metrics_frame
+    from reportgen.model import Metric
+
+    frame = metrics_frame([Metric("Survey", "May 2018", 95, 326, None, 0.4, None),
+                           Metric("Survey", "Oct 2018", 111, 326, "staff", 0.4, "Survey")])
+    assert list(frame["source"]) == [None, "Survey"]
+    assert list(frame["unit"]) == [None, "staff"]
