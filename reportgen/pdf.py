@@ -136,6 +136,24 @@ def reproducible(epoch: str) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
+def lay_out_html(html: str, roots: list[Path], epoch: str, options: dict, *,
+                 base_dir: Path | None = None, debug: bool = False):
+    """WeasyPrint's document and PDF bytes for ``html``, reading only from ``roots``,
+    reproducibly dated ``epoch``; a refused resource is a TemplateError."""
+    import weasyprint
+
+    if not debug:
+        logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    base = (base_dir or roots[0]).resolve().as_uri() + "/"
+    try:
+        with reproducible(epoch):
+            document = weasyprint.HTML(string=html, base_url=base,
+                                       url_fetcher=make_url_fetcher(roots)).render(**options)
+            return document, document.write_pdf(**options)
+    except weasyprint.urls.FatalURLFetchingError as exc:
+        raise TemplateError(f"Template resource refused: {exc}") from None
+
+
 def write_pdf(html: str, *, base_dir: Path, roots: list[Path],
               appended: list[AppendedDocument], created: date | None = None,
               embed: Embedded | None = None, debug: bool = False, jobs: int = 1) -> bytes:
@@ -161,10 +179,7 @@ def write_pdf(html: str, *, base_dir: Path, roots: list[Path],
 
     import weasyprint
 
-    if not debug:
-        logging.getLogger("weasyprint").setLevel(logging.ERROR)
     stamp = datetime.fromtimestamp(int(epoch), tz=UTC)
-    fetcher = make_url_fetcher(roots)
     options: dict = {"pdf_variant": "pdf/ua-1"}
     if embed is not None:
         attachment = weasyprint.Attachment(
@@ -173,14 +188,7 @@ def write_pdf(html: str, *, base_dir: Path, roots: list[Path],
             created=stamp, modified=stamp)
         options = {"pdf_variant": "pdf/a-3a", "attachments": [attachment],
                    "output_intent": "srgb"}
-    try:
-        with reproducible(epoch):
-            document = weasyprint.HTML(
-                string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher
-            ).render(**options)
-            data = document.write_pdf(**options)
-    except weasyprint.urls.FatalURLFetchingError as exc:
-        raise TemplateError(f"Template resource refused: {exc}") from None
+    document, data = lay_out_html(html, roots, epoch, options, base_dir=base_dir, debug=debug)
     first_pages: dict[str, int] = {}
     for index, page in enumerate(document.pages):
         for anchor in page.anchors:

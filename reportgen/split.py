@@ -25,6 +25,7 @@ import copy
 import io
 import itertools
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,8 +97,6 @@ def _extract(node, low: list[int] | None, high: list[int] | None, *, cut_open: b
 
 def _blank_margins_css(css: str) -> str:
     """Rules that empty every margin box of every page kind named in ``css``."""
-    import re
-
     names = sorted(set(re.findall(r"@page\s+([A-Za-z_][\w-]*)", css)))
     blank = " ".join(f"@{box} {{ content: none !important }}" for box in MARGIN_BOXES)
     rules = []
@@ -210,25 +209,10 @@ def _page_facts(page) -> PageFacts:
 
 def lay_out(job: Job) -> LaidOut:
     """Worker: lay out one HTML document (a part, or the frame) as a tagged PDF."""
-    import logging
+    from reportgen.pdf import lay_out_html
 
-    import weasyprint
-
-    from reportgen.errors import TemplateError
-    from reportgen.pdf import make_url_fetcher, reproducible
-
-    if not job.debug:
-        logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    roots = [Path(root) for root in job.roots]
-    options = dict(job.options)
-    try:
-        with reproducible(job.epoch):
-            document = weasyprint.HTML(
-                string=job.html, base_url=roots[0].resolve().as_uri() + "/",
-                url_fetcher=make_url_fetcher(roots)).render(**options)
-            data = document.write_pdf(**options)
-    except weasyprint.urls.FatalURLFetchingError as exc:
-        raise TemplateError(f"Template resource refused: {exc}") from None
+    document, data = lay_out_html(job.html, [Path(root) for root in job.roots], job.epoch,
+                                  dict(job.options), debug=job.debug)
     return LaidOut(data, [_page_facts(page) for page in document.pages])
 
 
