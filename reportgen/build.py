@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,22 +62,30 @@ def render_paper_pdf(workbook: Path, *, templates: Path | None = None,
     """Read, validate, analyse and lay out one paper (see :func:`build_paper`).
 
     ``pack`` leaves the running header and footer out: a meeting pack stamps its own
-    continuous ones over every page. ``jobs`` processes lay out a long paper in parts.
+    continuous ones over every page. With ``jobs`` above 1 (not in a pack, which runs
+    its papers in parallel, nor for PDF/A), the layout happens in that many worker
+    processes, started first so they are ready when the HTML is.
     """
-    report, problems = check_workbook(workbook)
-    if report is None:
-        raise InputError(problems, workbook)
-    earlier = load_report(previous) if previous is not None else None
-    analysis = analyse(report, earlier)
-    appended = appended_documents(report)
-    document = render_paper(report, analysis, user_dir=templates, appended=appended,
-                            appended_margins_mm=APPENDED_MARGINS_MM, pack=pack)
-    twin = render_paper(report, analysis, user_dir=templates, web=True) if html else None
-    roots = template_dirs(templates)
-    embed = Embedded(workbook, "The workbook this paper was built from") if pdfa else None
-    pdf_bytes = write_pdf(document, base_dir=roots[0], roots=roots, appended=appended,
-                          created=report.paper.report_date or report.paper.meeting_date,
-                          embed=embed, debug=debug, jobs=1 if pack else jobs)
+    with ExitStack() as stack:
+        pool = None
+        if jobs > 1 and not (pack or pdfa):
+            from reportgen.split import LayoutPool
+
+            pool = stack.enter_context(LayoutPool(jobs))
+        report, problems = check_workbook(workbook)
+        if report is None:
+            raise InputError(problems, workbook)
+        earlier = load_report(previous) if previous is not None else None
+        analysis = analyse(report, earlier)
+        appended = appended_documents(report)
+        document = render_paper(report, analysis, user_dir=templates, appended=appended,
+                                appended_margins_mm=APPENDED_MARGINS_MM, pack=pack)
+        twin = render_paper(report, analysis, user_dir=templates, web=True) if html else None
+        roots = template_dirs(templates)
+        embed = Embedded(workbook, "The workbook this paper was built from") if pdfa else None
+        pdf_bytes = write_pdf(document, roots=roots, appended=appended,
+                              created=report.paper.report_date or report.paper.meeting_date,
+                              embed=embed, debug=debug, pool=pool)
     inputs = [workbook, *([previous] if previous else []),
               *(d.file for d in appended if d.file)]
     return RenderedPaper(report, pdf_bytes, document, twin, inputs, roots, problems)

@@ -293,21 +293,12 @@ def frame_html(agenda: Agenda, papers: list[Paper], options: PackOptions, *,
 
 
 def render_frame(html: str, templates: Path | None, day):
-    import weasyprint
-
-    from reportgen.errors import TemplateError
-    from reportgen.pdf import make_url_fetcher, reproducible, source_date_epoch
+    """The frame laid out: WeasyPrint's document and the PDF bytes."""
+    from reportgen.pdf import lay_out_html, source_date_epoch
     from reportgen.render import template_dirs
 
-    roots = template_dirs(templates)
-    try:
-        with reproducible(source_date_epoch(day)):
-            document = weasyprint.HTML(
-                string=html, base_url=roots[0].resolve().as_uri() + "/",
-                url_fetcher=make_url_fetcher(roots)).render(pdf_variant="pdf/ua-1")
-            return document, document.write_pdf(pdf_variant="pdf/ua-1")
-    except weasyprint.urls.FatalURLFetchingError as exc:
-        raise TemplateError(f"Template resource refused: {exc}") from None
+    return lay_out_html(html, template_dirs(templates), source_date_epoch(day),
+                        {"pdf_variant": "pdf/ua-1"})
 
 
 # -- step 4 and 5: assemble -----------------------------------------------------------------

@@ -19,10 +19,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from reportgen.errors import Problem, TemplateError
 from reportgen.render import AppendedDocument, AppendedPage
+
+if TYPE_CHECKING:
+    from reportgen.split import LayoutPool
 
 #: Margins (top, right, bottom, left, in mm) of pages that frame an appended PDF:
 #: the header and footer sit in them, the appended page fills the rest.
@@ -137,14 +141,15 @@ def reproducible(epoch: str) -> Iterator[None]:
 
 
 def lay_out_html(html: str, roots: list[Path], epoch: str, options: dict, *,
-                 base_dir: Path | None = None, debug: bool = False):
-    """WeasyPrint's document and PDF bytes for ``html``, reading only from ``roots``,
-    reproducibly dated ``epoch``; a refused resource is a TemplateError."""
+                 debug: bool = False):
+    """WeasyPrint's document and PDF bytes for ``html``, reading only from ``roots``
+    (relative URLs from the first), reproducibly dated ``epoch``; a refused resource is
+    a TemplateError."""
     import weasyprint
 
     if not debug:
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    base = (base_dir or roots[0]).resolve().as_uri() + "/"
+    base = roots[0].resolve().as_uri() + "/"
     try:
         with reproducible(epoch):
             document = weasyprint.HTML(string=html, base_url=base,
@@ -154,28 +159,26 @@ def lay_out_html(html: str, roots: list[Path], epoch: str, options: dict, *,
         raise TemplateError(f"Template resource refused: {exc}") from None
 
 
-def write_pdf(html: str, *, base_dir: Path, roots: list[Path],
+def write_pdf(html: str, *, roots: list[Path],
               appended: list[AppendedDocument], created: date | None = None,
-              embed: Embedded | None = None, debug: bool = False, jobs: int = 1) -> bytes:
+              embed: Embedded | None = None, debug: bool = False,
+              pool: LayoutPool | None = None) -> bytes:
     """Lay out ``html`` as a tagged PDF and finish it (see the module docstring).
 
     With ``embed``, the output is PDF/A-3a (tagged, archivable) carrying that file as
-    an associated file; otherwise PDF/UA-1. With ``jobs`` above 1, a paper with part
-    breaks is laid out in parts in that many processes (see :mod:`reportgen.split`).
+    an associated file; otherwise PDF/UA-1. Files are read from the template folders
+    ``roots`` only, relative to the first. With a ``pool`` of worker processes, the
+    layout happens in them: in parts, if the paper has part breaks (see
+    :mod:`reportgen.split`), else in one piece.
     """
     from reportgen.tagging import finish
 
     epoch = source_date_epoch(created)
-    if jobs > 1 and embed is None:
-        from reportgen.split import CannotSplit, lay_out_in_parts, split_html
-
-        try:
-            joined, first_pages = lay_out_in_parts(split_html(html), roots=roots, epoch=epoch,
-                                                   jobs=jobs, debug=debug)
-        except CannotSplit:
-            pass
-        else:
-            return finish(joined, appended, first_pages, APPENDED_MARGINS_MM)
+    if pool is not None and embed is None:
+        laid_out = _lay_out_in_pool(html, pool, roots=roots, epoch=epoch, debug=debug)
+        if laid_out is not None:
+            pdf, first_pages = laid_out
+            return finish(pdf, appended, first_pages, APPENDED_MARGINS_MM)
 
     import weasyprint
 
@@ -188,7 +191,7 @@ def write_pdf(html: str, *, base_dir: Path, roots: list[Path],
             created=stamp, modified=stamp)
         options = {"pdf_variant": "pdf/a-3a", "attachments": [attachment],
                    "output_intent": "srgb"}
-    document, data = lay_out_html(html, roots, epoch, options, base_dir=base_dir, debug=debug)
+    document, data = lay_out_html(html, roots, epoch, options, debug=debug)
     first_pages: dict[str, int] = {}
     for index, page in enumerate(document.pages):
         for anchor in page.anchors:
@@ -198,3 +201,26 @@ def write_pdf(html: str, *, base_dir: Path, roots: list[Path],
     del document
     return finish(io.BytesIO(data), appended, first_pages, APPENDED_MARGINS_MM,
                   also_ua=embed is not None)
+
+
+def _lay_out_in_pool(html: str, pool: LayoutPool, *, roots: list[Path], epoch: str,
+                     debug: bool):
+    """The PDF (bytes or open pikepdf.Pdf) and each anchor's page index, laid out in
+    ``pool``; None if the pool is broken (a worker died), to lay out here instead."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from reportgen.split import CannotSplit, Job, lay_out_in_parts, split_html
+
+    try:
+        try:
+            return lay_out_in_parts(split_html(html), pool=pool, roots=roots, epoch=epoch,
+                                    debug=debug)
+        except CannotSplit:
+            whole = pool.submit(Job(html, tuple(map(str, roots)), epoch, debug)).result()
+    except BrokenProcessPool:
+        return None
+    first_pages: dict[str, int] = {}
+    for index, page in enumerate(whole.pages):
+        for anchor in page.anchors:
+            first_pages.setdefault(anchor, index)
+    return io.BytesIO(whole.pdf), first_pages

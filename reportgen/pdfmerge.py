@@ -313,10 +313,11 @@ def _after_earlier_pages(tree: pikepdf.Dictionary, index_of: Mapping[ObjGen, int
             node = elements[0][1]
             continue
         last: tuple[int, pikepdf.Dictionary, set[ObjGen]] | None = None
-        for position, kid in elements:
-            pages = pages_of(kid)
+        for position, kid in reversed(elements):  # from the end: the last such element
+            pages = pages_of(kid)                 # is found without walking all before it
             if any(index_of.get(page, before) < before for page in pages):
                 last = (position, kid, pages)
+                break
         if last is None:
             return node, 0
         position, kid, pages = last
@@ -506,6 +507,21 @@ def _own_resources(page: pikepdf.Page) -> pikepdf.Dictionary:
     return page.obj.Resources
 
 
+def _artifact_form(page: pikepdf.Page, same_geometry: bool) -> pikepdf.Stream:
+    """``page``'s content as a Form XObject, its tagged content made artifacts."""
+    form = page.as_form_xobject(handle_transformations=not same_geometry)
+    if same_geometry:
+        form.BBox = Array([float(v) for v in page.mediabox])
+    _strip_mcids(form, Name.Artifact)
+    return form
+
+
+def draw_over(target: pikepdf.Pdf, index: int, page: pikepdf.Page) -> None:
+    """Draw ``page``, of another PDF and the same size, over target page ``index`` as an
+    artifact: a running header and footer over a page laid out without them."""
+    _draw_artifact(target.pages[index], target.copy_foreign(_artifact_form(page, True)), True)
+
+
 def _draw_artifact(page: pikepdf.Page, form: pikepdf.Stream, same_geometry: bool) -> None:
     """Draw the frame page's content over ``page``, as one /Artifact sequence."""
     resources = _own_resources(page)
@@ -603,7 +619,8 @@ Grafted = dict[ObjGen, tuple[set[ObjGen], dict[bytes, pikepdf.Dictionary]]]
 
 
 def replace_with_tagged_pages(target: pikepdf.Pdf, start: int, source: pikepdf.Pdf,
-                              grafted: Grafted | None = None) -> None:
+                              grafted: Grafted | None = None, *,
+                              placeholders: bool = False) -> None:
     """Replace target pages [start, start+len(source.pages)) with source's pages, keeping
     source's structure: its StructTreeRoot kids are grafted (in order) into target's
     structure, placed at the position in reading order where the replaced frame pages'
@@ -631,6 +648,11 @@ def replace_with_tagged_pages(target: pikepdf.Pdf, start: int, source: pikepdf.P
     - ``grafted``, kept by the caller across calls into one target, remembers what each
       call grafted, so the next call does not walk it again (a pack of many papers, or
       a long paper joined from many parts, stays linear).
+    - ``placeholders=True``: the target pages are blank stand-ins the caller added for
+      the source's pages (a paper joined from parts, which draws its running header
+      and footer over the pages afterwards). Nothing points at them, so the copied
+      pages simply take their places, which saves rewriting every reference in the
+      copied structure (a third of the time), and nothing is drawn over them.
 
     Annotations on the frame pages (if any) are dropped with the frame page; the paper's
     form fields (reportgen papers have none) are not merged into the pack's AcroForm.
@@ -669,18 +691,15 @@ def replace_with_tagged_pages(target: pikepdf.Pdf, start: int, source: pikepdf.P
 
     # 2. The frame pages' content, kept for the overlay before the pages are overwritten.
     overlays = []
-    for frame, page in zip(frames, source.pages, strict=True):
-        box = [float(v) for v in page.mediabox]
-        same = _boxes_match(frame, box, int(_inherited(page.obj, "/Rotate") or 0))
-        form = frame.as_form_xobject(handle_transformations=not same)
-        if same:
-            form.BBox = Array([float(v) for v in frame.mediabox])
-        _strip_mcids(form, Name.Artifact)
-        overlays.append((form, same))
+    if not placeholders:
+        for frame, page in zip(frames, source.pages, strict=True):
+            box = [float(v) for v in page.mediabox]
+            same = _boxes_match(frame, box, int(_inherited(page.obj, "/Rotate") or 0))
+            overlays.append((_artifact_form(frame, same), same))
 
     # 3. The pages, then everything that refers to them.
     copies = [target.copy_foreign(page.obj) for page in source.pages]
-    if _USED in copies[0]:
+    if _USED in copies[0] or copies[0].objgen in {page.objgen for page in target.pages}:
         # qpdf hands back the first copies for a source merged before: merge a fresh
         # copy of it instead, or both places would share (and fight over) one graft.
         buffer = io.BytesIO()
@@ -691,16 +710,21 @@ def replace_with_tagged_pages(target: pikepdf.Pdf, start: int, source: pikepdf.P
     copied_tree = _copy(target, source_tree)
     source_named = _named_destinations(source)
     copied_named = {key: _copy(target, value) for key, value in source_named.items()}
-    for frame, copy, page in zip(frames, copies, source.pages, strict=True):
-        frame.obj.emplace(copy, retain=[Name.Parent])
+    for copy, page in zip(copies, source.pages, strict=True):
         for key in _INHERITABLE:
-            if key not in frame.obj and (value := _inherited(page.obj, key)) is not None:
-                frame.obj[key] = _copy(target, value)
-    for copy in copies:
-        copy[_USED] = True  # on the discarded copy only, after its keys were moved
-    mapping = {copy.objgen: frame.obj for copy, frame in zip(copies, frames, strict=True)}
-    annots = [a for frame in frames for a in frame.obj.get("/Annots", ())]
-    _retarget([copied_tree, *annots, *copied_named.values()], mapping)
+            if key not in copy and (value := _inherited(page.obj, key)) is not None:
+                copy[key] = _copy(target, value)
+    if not placeholders:
+        for frame, copy in zip(frames, copies, strict=True):
+            frame.obj.emplace(copy, retain=[Name.Parent])
+            copy[_USED] = True  # on the discarded copy only, after its keys were moved
+        mapping = {copy.objgen: frame.obj for copy, frame in zip(copies, frames, strict=True)}
+        annots = [a for frame in frames for a in frame.obj.get("/Annots", ())]
+        _retarget([copied_tree, *annots, *copied_named.values()], mapping)
+    else:  # the copies take the stand-ins' places: what was copied already points at them
+        for offset, copy in enumerate(copies):
+            target.pages[start + offset] = pikepdf.Page(copy)
+        frames = [target.pages[start + offset] for offset in range(count)]
 
     # 4. ParentTree keys: renumbered after the pack's, for pages, annotations and forms.
     source_entries = dict(_number_tree(copied_tree.get("/ParentTree")))
@@ -729,13 +753,16 @@ def replace_with_tagged_pages(target: pikepdf.Pdf, start: int, source: pikepdf.P
     class_renames = _merge_map(tree, copied_tree, "/ClassMap")
     grafted_kids = [kid for kid in _kids(copied_tree) if _is_element(kid)]
     source_elements = [element for element, _ in _elements(copied_tree)]
+    with_ids = []
     for element in source_elements:
         if str(element.S) in role_renames:
             element.S = role_renames[str(element.S)]
         if "/C" in element and class_renames:
             element.C = _rename_classes(element.C, class_renames)
+        if isinstance(element.get("/ID"), pikepdf.String):
+            with_ids.append(element)
     taken = set(pruner.ids) | {key for key, _ in _name_tree(tree.get("/IDTree"))}
-    ids = {bytes(e.ID) for e in source_elements if isinstance(e.get("/ID"), pikepdf.String)}
+    ids = {bytes(e.ID) for e in with_ids}
     ids |= {key for key, _ in _name_tree(copied_tree.get("/IDTree"))}
     if ids & taken:
         _prefix_ids(source_elements, ids, _unique_prefix(f"p{start + 1}", taken, ids))
@@ -760,7 +787,7 @@ def replace_with_tagged_pages(target: pikepdf.Pdf, start: int, source: pikepdf.P
     for element in grafted_kids:
         element.P = parent
     all_ids = dict(pruner.ids)
-    new_ids = {bytes(e.ID): e for e in source_elements if isinstance(e.get("/ID"), pikepdf.String)}
+    new_ids = {bytes(e.ID): e for e in with_ids}
     all_ids.update(new_ids)
     if grafted is not None:
         pages = {frame.objgen for frame in frames}
@@ -784,7 +811,7 @@ def replace_with_tagged_pages(target: pikepdf.Pdf, start: int, source: pikepdf.P
                 _fix_link(annot, _link_target(original), renamed, source_pages, frames)
 
     # 8. The frame's header and footer over each new page, as an artifact.
-    for frame, (form, same) in zip(frames, overlays, strict=True):
+    for frame, (form, same) in zip(frames, overlays, strict=not placeholders):
         _draw_artifact(frame, form, same)
 
 

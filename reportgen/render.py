@@ -26,7 +26,7 @@ from reportgen.icons import assurance_icon, variation_icon
 from reportgen.markup import render_markup
 from reportgen.model import Report
 from reportgen.schema import PURPOSE_WORDS, SPC_MIN_POINTS, STATUS_COLOURS
-from reportgen.split import LONG_TRACKER_ROWS, PART_ROWS
+from reportgen.split import LONG_TRACKER_ROWS, tracker_part_starts
 
 _PACKAGE = Path(__file__).resolve().parent
 #: Built-in templates: inside the package when installed, beside it in a checkout.
@@ -183,7 +183,7 @@ def render_paper(
             purpose_words=PURPOSE_WORDS,
             spc_min_points=SPC_MIN_POINTS,
             long_tracker_rows=LONG_TRACKER_ROWS,
-            part_rows=PART_ROWS,
+            part_starts=tracker_part_starts(analysis.themes),
             variation_icon=variation_icon,
             assurance_icon=assurance_icon,
         )

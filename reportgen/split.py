@@ -8,12 +8,13 @@ runs through is repeated, without its id, at the start of the next part, and a t
 cut open brings its column widths and header row along, so each part's pages look as
 they would in the whole paper.
 
-Each part is laid out without its running header and footer, in a worker process. A
-*frame* — one empty page for each page of the parts, of the same page kind, carrying
-the paper's running header and footer ("Page 3 of 41") — is laid out once the page
-count is known, and :func:`reportgen.pdfmerge.replace_with_tagged_pages` puts each
-part's tagged pages in place of the frame's, as a meeting pack does with its papers.
-Bookmarks are rebuilt from every part's headings, nested by level.
+Each part is laid out without its running header and footer, in a worker process,
+and grafted with its tags into the paper as soon as the parts before it are in
+(:func:`reportgen.pdfmerge.replace_with_tagged_pages`, as a meeting pack does with its
+papers), while the workers go on with the rest. A *frame* — one empty page for each
+page of the parts, of the same page kind, carrying the paper's running header and
+footer ("Page 3 of 41") — is laid out once the page count is known and drawn over the
+pages. Bookmarks are rebuilt from every part's headings, nested by level.
 
 The cut points are in the HTML whether or not the paper is split (they carry
 ``break-before: page``), so the pages are the same when it is laid out in one piece.
@@ -26,7 +27,7 @@ import io
 import itertools
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,9 @@ PART_BREAK = "data-part-break"
 LONG_TRACKER_ROWS = 150
 #: ... and a new page after about this many rows of one theme: each is a part break.
 PART_ROWS = 200
+#: The last theme's last rows (about this many) start a page too: the part they share
+#: with the appendix list can only be laid out after all the others, so keep it short.
+LAST_PART_ROWS = 40
 #: Children of a table (or other element) cut open that every later part repeats.
 REPEATED = ("colgroup", "thead")
 #: Margin boxes blanked in a part: the frame draws the running header and footer.
@@ -43,6 +47,27 @@ MARGIN_BOXES = [f"{side}-{place}" for side in ("top", "bottom")
 MARGIN_BOXES += [f"{side}-{place}" for side in ("left", "right")
                  for place in ("top", "middle", "bottom")]
 PX = 0.75  # CSS px to PDF points
+
+
+def tracker_part_starts(themes) -> set[tuple[int, int]]:
+    """(theme index, action index) of each action that starts a new page, and a new
+    part, inside a theme of a long tracker (over ``LONG_TRACKER_ROWS`` rows)."""
+    rows = [[len(action.milestones) for action in theme.actions] for theme in themes]
+    if sum(map(sum, rows)) <= LONG_TRACKER_ROWS:
+        return set()
+    starts = set()
+    for theme_index, sizes in enumerate(rows):
+        last_theme = theme_index == len(rows) - 1
+        chunk, remaining, tail_cut = 0, sum(sizes), False
+        for action_index, size in enumerate(sizes):
+            tail = last_theme and not tail_cut and remaining <= LAST_PART_ROWS
+            if action_index and (chunk + size > PART_ROWS or (tail and chunk >= LAST_PART_ROWS)):
+                starts.add((theme_index, action_index))
+                chunk = 0
+                tail_cut = tail_cut or tail
+            chunk += size
+            remaining -= size
+    return starts
 
 
 class CannotSplit(Exception):
@@ -216,6 +241,49 @@ def lay_out(job: Job) -> LaidOut:
     return LaidOut(data, [_page_facts(page) for page in document.pages])
 
 
+#: Laid out by each worker as it starts, to load the fonts papers use.
+WARM_UP_HTML = ('<p style="font-family: Arial, \'Liberation Sans\', sans-serif">Warm '
+                '<b>up</b></p><p style="font-family: \'DejaVu Sans\'">&#x2713;</p>')
+
+
+def _warm_up() -> None:
+    """Worker start: import WeasyPrint and load the fonts (about half a second) while
+    the main process is still reading the workbook and drawing the charts."""
+    import logging
+
+    import weasyprint
+
+    logging.getLogger("weasyprint").setLevel(logging.CRITICAL)
+    weasyprint.HTML(string=WARM_UP_HTML).render()
+
+
+class LayoutPool:
+    """Worker processes that lay out HTML, started before there is any to lay out.
+
+    A paper's build opens the pool first thing, so the workers import WeasyPrint on the
+    other CPUs while the workbook is read and analysed; the whole layout then happens
+    in them (split into parts when the paper allows).
+    """
+
+    def __init__(self, jobs: int):
+        self.jobs = jobs
+        self._executor = ProcessPoolExecutor(max_workers=jobs, initializer=_warm_up)
+        for _ in range(jobs):  # start every worker now, not on first use
+            self._executor.submit(int)
+
+    def submit(self, job: Job) -> Future[LaidOut]:
+        return self._executor.submit(lay_out, job)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> LayoutPool:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
 # -- the frame and the join ----------------------------------------------------------------
 
 
@@ -264,47 +332,87 @@ def _frame_pieces(count: int, jobs: int) -> list[tuple[int, int]]:
     return list(itertools.pairwise(bounds))
 
 
-def _stack(frames: list[LaidOut]):
-    """The frame's pieces as one open pikepdf.Pdf: the first piece, then the pages of the
-    others (their structure is dropped: every frame page's tags go in the join)."""
-    import pikepdf
+class _Joiner:
+    """The parts grafted, in order, into one tagged PDF, each as soon as it and those
+    before it are laid out: the main process does this while the workers lay out the
+    rest. The first part is the base (its document's metadata is the paper's); every
+    part becomes a /Part of one /Document."""
 
-    pdf = pikepdf.open(io.BytesIO(frames[0].pdf))
-    for piece in frames[1:]:
-        with pikepdf.open(io.BytesIO(piece.pdf)) as other:
-            for page in other.pages:
-                if "/StructParents" in page.obj:
-                    del page.obj.StructParents
-            pdf.pages.extend(other.pages)
-    return pdf
+    def __init__(self) -> None:
+        self.pdf = None
+        self.pages: list[PageFacts] = []
+        self.first_pages: dict[str, int] = {}
+        self._grafted: dict = {}
 
+    def add(self, part: LaidOut) -> None:
+        import pikepdf
 
-def join(frames: list[LaidOut], parts: list[LaidOut]):
-    """The frame with every part's tagged pages in place of its own; an open pikepdf.Pdf
-    (the caller saves it) and each anchor's page index."""
-    import pikepdf
+        from reportgen.pdfmerge import replace_with_tagged_pages
 
-    from reportgen.pdfmerge import replace_with_tagged_pages
-
-    pages = [page for part in parts for page in part.pages]
-    frame_pages = [page for frame in frames for page in frame.pages]
-    if len(frame_pages) != len(pages) or any(
-            abs(a.size[0] - b.size[0]) > 0.5 or abs(a.size[1] - b.size[1]) > 0.5
-            for a, b in zip(frame_pages, pages, strict=True)):
-        raise CannotSplit("the frame's pages do not match the parts' pages")
-    pdf = _stack(frames)
-    start = 0
-    first_pages: dict[str, int] = {}
-    grafted: dict = {}
-    for part in parts:
-        with pikepdf.open(io.BytesIO(part.pdf)) as source:
-            replace_with_tagged_pages(pdf, start, source, grafted)
+        start = len(self.pages)
+        source = pikepdf.open(io.BytesIO(part.pdf))
+        if self.pdf is None:
+            self.pdf = source
+            self._grafted.update(_document_as_part(source))
+        else:
+            with source:
+                for _ in source.pages:
+                    self.pdf.add_blank_page()  # stand-ins, replaced by the part's pages
+                replace_with_tagged_pages(self.pdf, start, source, self._grafted,
+                                          placeholders=True)
         for offset, page in enumerate(part.pages):
             for anchor in page.anchors:
-                first_pages.setdefault(anchor, start + offset)
-        start += len(part.pages)
-    _outline(pdf, pages)
-    return pdf, first_pages
+                self.first_pages.setdefault(anchor, start + offset)
+        self.pages.extend(part.pages)
+
+    def finish(self, frames: list[LaidOut]):
+        """The joined PDF (open; the caller saves it) with the frame's running header
+        and footer drawn over every page, and each anchor's page index."""
+        import pikepdf
+
+        from reportgen.pdfmerge import draw_over
+
+        frame_pages = [page for frame in frames for page in frame.pages]
+        if self.pdf is None or len(frame_pages) != len(self.pages) or any(
+                abs(a.size[0] - b.size[0]) > 0.5 or abs(a.size[1] - b.size[1]) > 0.5
+                for a, b in zip(frame_pages, self.pages, strict=True)):
+            raise CannotSplit("the frame's pages do not match the parts' pages")
+        index = 0
+        for frame in frames:
+            with pikepdf.open(io.BytesIO(frame.pdf)) as source:
+                for page in source.pages:
+                    draw_over(self.pdf, index, page)
+                    index += 1
+        _outline(self.pdf, self.pages)
+        return self.pdf, self.first_pages
+
+
+def _document_as_part(pdf) -> dict:
+    """Make the structure's top a /Part inside a new /Document, as every later part's
+    will be; what to tell replace_with_tagged_pages it need not walk again."""
+    import pikepdf
+
+    from reportgen.tagging import _elements
+
+    root = pdf.Root.StructTreeRoot
+    kids = root.get("/K")
+    kids = list(kids) if isinstance(kids, pikepdf.Array) else [] if kids is None else [kids]
+    elements = [kid for kid in kids if isinstance(kid, pikepdf.Dictionary)]
+    if len(elements) == 1 and elements[0].get("/S") == pikepdf.Name.Document:
+        part = elements[0]
+        part.S = pikepdf.Name.Part
+    else:
+        part = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem,
+                                                    S=pikepdf.Name.Part, K=pikepdf.Array(kids)))
+        for kid in elements:
+            kid.P = part
+    document = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document, P=root, K=pikepdf.Array([part])))
+    part.P = document
+    root.K = pikepdf.Array([document])
+    ids = {bytes(element.ID): element for element, _ in _elements(part)
+           if isinstance(element.get("/ID"), pikepdf.String)}
+    return {part.objgen: ({page.objgen for page in pdf.pages}, ids)}
 
 
 def _outline(pdf, pages: list[PageFacts]) -> None:
@@ -330,39 +438,44 @@ def _outline(pdf, pages: list[PageFacts]) -> None:
 # -- the whole ---------------------------------------------------------------------------
 
 
-def lay_out_in_parts(split: SplitPaper, *, roots: list[Path], epoch: str, jobs: int,
+def lay_out_in_parts(split: SplitPaper, *, pool: LayoutPool, roots: list[Path], epoch: str,
                      debug: bool = False):
-    """Lay out ``split``'s parts in ``jobs`` processes, then the frame; join them.
+    """Lay out ``split``'s parts in ``pool``'s processes, then the frame; join them.
 
     Returns an open pikepdf.Pdf (the caller finishes and saves it) and each anchor's
-    page index. Largest parts go first, so the processes end at about the same time. A
-    part with links in it may quote page numbers ("Page 19"): it waits for the parts
-    before it, and is laid out knowing its first page number.
+    page index. The first part (the cover, usually short) goes first, so the join can
+    start; then the largest, so the processes end at about the same time. A part with
+    links in it may quote page numbers ("Page 19"): it waits for the parts before it,
+    and is laid out knowing its first page number.
     """
     names = tuple(str(root) for root in roots)
     count = len(split.parts)
-    order = sorted(range(count), key=lambda i: -len(split.parts[i]))
-    pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, count)))
+    order = [0, *sorted(range(1, count), key=lambda i: -len(split.parts[i]))]
+    futures = {i: pool.submit(Job(split.parts[i], names, epoch, debug))
+               for i in order if not split.linked[i]}
+    joiner = _Joiner()
     try:
-        futures = {i: pool.submit(lay_out, Job(split.parts[i], names, epoch, debug))
-                   for i in order if not split.linked[i]}
-        parts: list[LaidOut] = []
         for i in range(count):
             if split.linked[i]:
-                first = 1 + sum(len(part.pages) for part in parts)
+                first = 1 + len(joiner.pages)
                 html = split.parts[i].replace(
                     "</head>", f"<style>@page :first {{ counter-reset: page {first} }}</style>"
                     "</head>", 1)
-                futures[i] = pool.submit(lay_out, Job(html, names, epoch, debug))
-            parts.append(futures[i].result())
-        facts = [page for part in parts for page in part.pages]
-        pieces = [pool.submit(lay_out, Job(frame_html(split, facts[low:high], low + 1,
-                                                      len(facts)), names, epoch, debug))
-                  for low, high in _frame_pieces(len(facts), jobs)]
+                futures[i] = pool.submit(Job(html, names, epoch, debug))
+            joiner.add(futures[i].result())
+        facts = joiner.pages
+        pieces = [pool.submit(Job(frame_html(split, facts[low:high], low + 1, len(facts)),
+                                  names, epoch, debug))
+                  for low, high in _frame_pieces(len(facts), pool.jobs)]
         frames = [piece.result() for piece in pieces]
+        return joiner.finish(frames)
+    except BaseException:
+        if joiner.pdf is not None:
+            joiner.pdf.close()
+        raise
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-    return join(frames, parts)
+        for future in futures.values():
+            future.cancel()
 
 
 def default_jobs() -> int:
