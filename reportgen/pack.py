@@ -310,7 +310,7 @@ def assemble(frame_pdf: bytes, front_pages: int, entries: list[FrameEntry],
 
     from reportgen.pdfmerge import (
         graft_outline,
-        page_text,
+        page_texts,
         place_external_page,
         replace_with_tagged_pages,
     )
@@ -325,6 +325,8 @@ def assemble(frame_pdf: bytes, front_pages: int, entries: list[FrameEntry],
         if not entry.divider:
             starts.setdefault(entry.item.number, index)
     with pikepdf.open(io.BytesIO(frame_pdf)) as pdf:
+        # The frame's tables (the agenda); each paper's got their scopes when it was made.
+        add_header_scopes(pdf)
         sources = {}
         memo: dict = {}  # structure elements' pages, shared by all placements
         grafted: dict = {}  # what each paper grafted, not walked again for the next
@@ -336,6 +338,7 @@ def assemble(frame_pdf: bytes, front_pages: int, entries: list[FrameEntry],
                 replace_with_tagged_pages(pdf, start, source, grafted)
             else:
                 page_map = {i: start + i for i in range(len(source.pages))}
+                texts = page_texts(paper.pdf)
                 for i, landscape in enumerate(paper.landscape):
                     target = pdf.pages[start + i]
                     top, right, bottom, left = (v * MM for v in FRAME_MARGINS[landscape])
@@ -343,11 +346,11 @@ def assemble(frame_pdf: bytes, front_pages: int, entries: list[FrameEntry],
                     rect = pikepdf.Rectangle(box[0] + left, box[1] + bottom,
                                              box[2] - right, box[3] - top)
                     alt = (f"Item {paper.item.number}: {paper.item.title}, page {i + 1} of "
-                           f"{len(paper.landscape)}. {page_text(source, i)}").strip()
+                           f"{len(paper.landscape)}. {texts[i] if i < len(texts) else ''}"
+                           ).strip()
                     place_external_page(pdf, start + i, source, i, rect, alt,
                                         f"/RgItem{slugify(number, 'x')}p{i + 1}", page_map,
                                         memo)
-        add_header_scopes(pdf)
         with pdf.open_outline() as outline:
             outline.root.clear()
             if front_pages:

@@ -177,8 +177,8 @@ def write_pdf(html: str, *, roots: list[Path],
     if pool is not None and embed is None:
         laid_out = _lay_out_in_pool(html, pool, roots=roots, epoch=epoch, debug=debug)
         if laid_out is not None:
-            pdf, first_pages = laid_out
-            return finish(pdf, appended, first_pages, APPENDED_MARGINS_MM)
+            pdf, first_pages, scoped = laid_out
+            return finish(pdf, appended, first_pages, APPENDED_MARGINS_MM, scoped=scoped)
 
     import weasyprint
 
@@ -205,16 +205,18 @@ def write_pdf(html: str, *, roots: list[Path],
 
 def _lay_out_in_pool(html: str, pool: LayoutPool, *, roots: list[Path], epoch: str,
                      debug: bool):
-    """The PDF (bytes or open pikepdf.Pdf) and each anchor's page index, laid out in
-    ``pool``; None if the pool is broken (a worker died), to lay out here instead."""
+    """The PDF (bytes or open pikepdf.Pdf), each anchor's page index, and whether its
+    table headers have their scopes yet, laid out in ``pool``; None if the pool is
+    broken (a worker died), to lay out here instead."""
     from concurrent.futures.process import BrokenProcessPool
 
     from reportgen.split import CannotSplit, Job, lay_out_in_parts, split_html
 
     try:
         try:
-            return lay_out_in_parts(split_html(html), pool=pool, roots=roots, epoch=epoch,
-                                    debug=debug)
+            joined, first_pages = lay_out_in_parts(split_html(html), pool=pool, roots=roots,
+                                                   epoch=epoch, debug=debug)
+            return joined, first_pages, True
         except CannotSplit:
             whole = pool.submit(Job(html, tuple(map(str, roots)), epoch, debug)).result()
     except BrokenProcessPool:
@@ -223,4 +225,4 @@ def _lay_out_in_pool(html: str, pool: LayoutPool, *, roots: list[Path], epoch: s
     for index, page in enumerate(whole.pages):
         for anchor in page.anchors:
             first_pages.setdefault(anchor, index)
-    return io.BytesIO(whole.pdf), first_pages
+    return io.BytesIO(whole.pdf), first_pages, False

@@ -1011,19 +1011,34 @@ def _transformed_box(matrix: pikepdf.Matrix, box) -> tuple[float, float, float, 
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def page_text(source: pikepdf.Pdf, index: int) -> str:
-    """The text of a page of another author's PDF, for its figure's alternative text."""
-    import pypdf
+def page_texts(data: bytes) -> list[str]:
+    """The text of each page of another author's PDF, for its figures' alternative text.
 
-    buffer = io.BytesIO()
-    single = pikepdf.new()
-    single.pages.append(source.pages[index])
-    single.save(buffer)
+    Best effort: a page (or file) whose text cannot be read gives "" (the figure's label
+    still describes it). PDFium reads a page's text about twenty times faster than
+    pypdf, which mattered in a pack of a hundred pages of other authors' PDFs.
+    """
+    import pypdfium2
+
     try:
-        text = pypdf.PdfReader(buffer).pages[0].extract_text() or ""
-    except Exception:  # text extraction is best effort; the label still describes it
-        return ""
-    return " ".join(text.split())
+        document = pypdfium2.PdfDocument(data)
+    except Exception:  # pypdfium2 raises its own error types for damaged files
+        return []
+    texts = []
+    try:
+        for index in range(len(document)):
+            try:
+                page = document[index]
+                textpage = page.get_textpage()
+                text = textpage.get_text_range()
+                textpage.close()
+                page.close()
+            except Exception:
+                text = ""
+            texts.append(" ".join(text.split()))
+    finally:
+        document.close()
+    return texts
 
 
 def place_external_page(target: pikepdf.Pdf, index: int, source: pikepdf.Pdf,

@@ -348,9 +348,11 @@ class _Joiner:
         import pikepdf
 
         from reportgen.pdfmerge import replace_with_tagged_pages
+        from reportgen.tagging import add_header_scopes
 
         start = len(self.pages)
         source = pikepdf.open(io.BytesIO(part.pdf))
+        add_header_scopes(source)  # here, part by part, not over the whole paper at the end
         if self.pdf is None:
             self.pdf = source
             self._grafted.update(_document_as_part(source))
@@ -366,8 +368,9 @@ class _Joiner:
         self.pages.extend(part.pages)
 
     def finish(self, frames: list[LaidOut]):
-        """The joined PDF (open; the caller saves it) with the frame's running header
-        and footer drawn over every page, and each anchor's page index."""
+        """The joined PDF (open; the caller saves it; its table headers have their
+        scopes) with the frame's running header and footer drawn over every page, and
+        each anchor's page index."""
         import pikepdf
 
         from reportgen.pdfmerge import draw_over
@@ -438,34 +441,78 @@ def _outline(pdf, pages: list[PageFacts]) -> None:
 # -- the whole ---------------------------------------------------------------------------
 
 
+def _numbered_from(html: str, first: int) -> str:
+    """A part's HTML with its pages numbered from ``first``."""
+    return html.replace("</head>", f"<style>@page :first {{ counter-reset: page {first} }}"
+                                   "</style></head>", 1)
+
+
+def _estimate_first_page(split: SplitPaper, linked: int, laid_out: dict[int, LaidOut]) -> int:
+    """A guess at the first page number of part ``linked``: the pages of the parts before
+    it, each one not yet laid out estimated from the laid-out part nearest in length
+    (a long tracker's chunks are much alike)."""
+    head = split.parts[0].find("<body")
+    body = [max(1, len(part) - head) for part in split.parts]
+
+    def pages(index: int) -> int:
+        if index in laid_out:
+            return len(laid_out[index].pages)
+        if not laid_out:
+            return 1
+        like = min(laid_out, key=lambda done: abs(body[done] - body[index]))
+        return max(1, round(body[index] * len(laid_out[like].pages) / body[like]))
+
+    return 1 + sum(pages(index) for index in range(linked))
+
+
 def lay_out_in_parts(split: SplitPaper, *, pool: LayoutPool, roots: list[Path], epoch: str,
                      debug: bool = False):
     """Lay out ``split``'s parts in ``pool``'s processes, then the frame; join them.
 
     Returns an open pikepdf.Pdf (the caller finishes and saves it) and each anchor's
-    page index. The first part (the cover, usually short) goes first, so the join can
-    start; then the largest, so the processes end at about the same time. A part with
-    links in it may quote page numbers ("Page 19"): it waits for the parts before it,
-    and is laid out knowing its first page number.
+    page index. The parts are laid out in order, and grafted in order as they come.
+
+    A part with links in it may quote page numbers ("Page 19"), so it is laid out
+    knowing its first page number, which depends on the parts before it. Once the last
+    of those are being laid out, the first such part is queued with its first page
+    estimated (a long tracker's chunks are alike, so the estimate is usually right):
+    the process that would wait idle for the others spends the time on it. If the
+    estimate proves wrong, the part is laid out again.
     """
+    from concurrent.futures import FIRST_COMPLETED, wait
+
     names = tuple(str(root) for root in roots)
     count = len(split.parts)
-    order = [0, *sorted(range(1, count), key=lambda i: -len(split.parts[i]))]
     futures = {i: pool.submit(Job(split.parts[i], names, epoch, debug))
-               for i in order if not split.linked[i]}
+               for i in range(count) if not split.linked[i]}
+    first_linked = next((i for i in range(count) if split.linked[i]), None)
+    guess: tuple[int, Future[LaidOut]] | None = None
     joiner = _Joiner()
     try:
         for i in range(count):
             if split.linked[i]:
                 first = 1 + len(joiner.pages)
-                html = split.parts[i].replace(
-                    "</head>", f"<style>@page :first {{ counter-reset: page {first} }}</style>"
-                    "</head>", 1)
-                futures[i] = pool.submit(Job(html, names, epoch, debug))
+                if guess is not None and i == first_linked and guess[0] == first:
+                    futures[i] = guess[1]
+                else:
+                    futures[i] = pool.submit(Job(_numbered_from(split.parts[i], first), names,
+                                                 epoch, debug))
+            while (guess is None and first_linked is not None and i < first_linked
+                   and not futures[i].done()):
+                running = [f for k, f in futures.items() if k < first_linked and not f.done()]
+                if len(running) > pool.jobs:
+                    wait(running, return_when=FIRST_COMPLETED)
+                    continue
+                laid_out = {k: f.result() for k, f in futures.items()
+                            if k < first_linked and f.done()}
+                start = _estimate_first_page(split, first_linked, laid_out)
+                guess = (start, pool.submit(Job(_numbered_from(split.parts[first_linked], start),
+                                                names, epoch, debug)))
             joiner.add(futures[i].result())
         facts = joiner.pages
+        # The frame is drawn as an artifact: laid out untagged, a third faster.
         pieces = [pool.submit(Job(frame_html(split, facts[low:high], low + 1, len(facts)),
-                                  names, epoch, debug))
+                                  names, epoch, debug, options=()))
                   for low, high in _frame_pieces(len(facts), pool.jobs)]
         frames = [piece.result() for piece in pieces]
         return joiner.finish(frames)
@@ -474,7 +521,7 @@ def lay_out_in_parts(split: SplitPaper, *, pool: LayoutPool, roots: list[Path], 
             joiner.pdf.close()
         raise
     finally:
-        for future in futures.values():
+        for future in [*futures.values(), *([guess[1]] if guess else [])]:
             future.cancel()
 
 

@@ -96,11 +96,13 @@ def draw_appended(pdf: pikepdf.Pdf, document: AppendedDocument, start: int,
     """Draw each page of ``document`` into its frame page as a tagged figure whose alt
     text is its label and its own text (links kept, forms flattened: see
     :func:`reportgen.pdfmerge.place_external_page`, which meeting packs use too)."""
-    from reportgen.pdfmerge import page_text, place_external_page
+    from reportgen.pdfmerge import page_texts, place_external_page
 
     top, right, bottom, left = (v * MM for v in margins_mm)
     memo: dict = {}
-    with pikepdf.open(document.file) as source:
+    data = document.file.read_bytes()
+    texts = page_texts(data)
+    with pikepdf.open(io.BytesIO(data)) as source:
         total = len(source.pages)
         page_map = {i: start + i for i in range(total)}
         for offset in range(total):
@@ -109,7 +111,7 @@ def draw_appended(pdf: pikepdf.Pdf, document: AppendedDocument, start: int,
                                      box[2] - right, box[3] - top)
             label = (f"Appendix {document.number}: {document.title}, "
                      f"page {offset + 1} of {total}.")
-            alt = f"{label} {page_text(source, offset)}".strip()
+            alt = f"{label} {texts[offset] if offset < len(texts) else ''}".strip()
             name = f"/RgAppendix{document.anchor.split('-')[-1]}p{offset + 1}"
             place_external_page(pdf, start + offset, source, offset, rect, alt, name,
                                 page_map, memo)
@@ -124,10 +126,12 @@ def declare_ua(pdf: pikepdf.Pdf) -> None:
 
 def finish(data: io.BytesIO | pikepdf.Pdf, appended: list[AppendedDocument],
            first_pages: dict[str, int], margins_mm: tuple[float, float, float, float],
-           also_ua: bool = False) -> bytes:
-    """Finish a laid-out paper (PDF bytes, or a Pdf already open) and save it."""
+           also_ua: bool = False, scoped: bool = False) -> bytes:
+    """Finish a laid-out paper (PDF bytes, or a Pdf already open) and save it;
+    ``scoped``: its table headers have their scopes already."""
     with pikepdf.open(data) if isinstance(data, io.BytesIO) else data as pdf:
-        add_header_scopes(pdf)
+        if not scoped:
+            add_header_scopes(pdf)
         for document in appended:
             start = first_pages.get(document.anchor)
             if start is None:

@@ -14,7 +14,12 @@ import weasyprint
 from pikepdf import Array, Dictionary, Name, String
 
 from reportgen.check import check_pdf
-from reportgen.pdfmerge import graft_outline, place_external_page, replace_with_tagged_pages
+from reportgen.pdfmerge import (
+    graft_outline,
+    page_texts,
+    place_external_page,
+    replace_with_tagged_pages,
+)
 from reportgen.tagging import _elements, add_header_scopes
 
 HEADINGS_AND_TABLES = {"/H1", "/H2", "/Table", "/TH"}
@@ -582,3 +587,13 @@ def test_links_are_recreated_inside_the_rect(placed):
                  and annot["x0"] - 1 <= c["x0"] and c["x1"] <= annot["x1"] + 1
                  and annot["top"] - 1 <= c["top"] and c["bottom"] <= annot["bottom"] + 1]
         assert "".join(c["text"] for c in words).strip() == "apply online"
+
+
+def test_page_texts_read_each_page_and_never_fail():
+    path = Path(__file__).parent.parent / "data" / "appendices" / "pcwc-annual-report-summary.pdf"
+    texts = page_texts(path.read_bytes())
+    with pikepdf.open(path) as pdf:
+        assert len(texts) == len(pdf.pages)
+    assert texts[0].startswith("Primary Care Workforce Centre Annual Report Summary")
+    assert "\n" not in texts[0] and "  " not in texts[0]
+    assert page_texts(b"%PDF-1.7 not really") == []
