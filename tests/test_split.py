@@ -4,6 +4,7 @@ same pages as laying it out in one piece: same text, page numbers, bookmarks, ta
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -13,18 +14,25 @@ from conftest import ROOT, run_cli
 from pdftext import outline_titles, page_texts
 from workbooks import paper_workbook
 
-from reportgen.split import CannotSplit, split_html
+from reportgen.split import (
+    CannotSplit,
+    LaidOut,
+    PageFacts,
+    SplitPaper,
+    _estimate_first_page,
+    split_html,
+)
 
 EXAMPLE = ROOT / "data" / "dorset-od-framework-2018.xlsx"
 
 
-def long_tracker(path: Path, actions: int) -> Path:
+def long_tracker(path: Path, actions: int, appendices=None) -> Path:
     """A valid paper whose tracker has ``actions`` one-milestone actions in 3 themes."""
     statuses = ["Complete", "On track", "At risk", "Not started"]
     rows = [[f"A{i + 1}", f"Theme {i % 3 + 1}", f"Action {i + 1} for team {i % 17}",
              f"Milestone {i + 1}", f"Lead {i % 7}", date(2019, 1, 1) + timedelta(days=i % 300),
              statuses[i % 4], f"Note on action {i + 1}: on plan."] for i in range(actions)]
-    return paper_workbook(path, actions=rows)
+    return paper_workbook(path, actions=rows, appendices=appendices)
 
 
 def build(workbook: Path, out: Path, jobs: int) -> Path:
@@ -43,7 +51,13 @@ def structure_roles(pdf_path: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def tracker_pdfs(tmp_path_factory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("split")
-    workbook = long_tracker(folder / "long.xlsx", 480)
+    # An attached appendix: the appendix list quotes its page, so the last part is
+    # laid out knowing its first page (estimated while the others are laid out).
+    (folder / "appx").mkdir()
+    shutil.copy(ROOT / "data" / "appendices" / "pcwc-annual-report-summary.pdf",
+                folder / "appx" / "summary.pdf")
+    workbook = long_tracker(folder / "long.xlsx", 480,
+                            appendices=[[1, "Annual Report Summary", "appx/summary.pdf"]])
     return build(workbook, folder / "one", 1), build(workbook, folder / "parts", 2)
 
 
@@ -70,6 +84,29 @@ def test_joined_paper_is_one_tagged_document_of_parts(tracker_pdfs):
     result = run_cli("check", parts)
     assert result.exit_code == 0, result.output
     assert "0 errors" in result.output
+
+
+def test_joined_paper_quotes_the_appendix_page(tracker_pdfs):
+    _, parts = tracker_pdfs
+    texts = page_texts(parts)
+    appendix = next(i for i, t in enumerate(texts) if "About the centre" in t) + 1
+    assert appendix == len(texts)
+    listing = next(t for t in texts if "Appendix Title Page" in t)
+    assert f"Appendix 1 Annual Report Summary Page {appendix}" in listing
+
+
+def test_first_page_of_the_linked_part_is_estimated_from_the_nearest_part():
+    head = "<html><head></head>"
+    parts = [head + "<body>" + "x" * size for size in (100, 1000, 5000, 5000, 5010, 300)]
+    split = SplitPaper(parts, [False] * 5 + [True], None, None)
+
+    def laid_out(pages: int) -> LaidOut:
+        return LaidOut(b"", [PageFacts("", (1.0, 1.0), (), (), None)] * pages)
+
+    # parts 0-3 laid out; part 4 is still running and is like part 3 (10 pages per 5000)
+    done = {0: laid_out(1), 1: laid_out(4), 2: laid_out(10), 3: laid_out(10)}
+    assert _estimate_first_page(split, 5, done) == 1 + 1 + 4 + 10 + 10 + 10
+    assert _estimate_first_page(split, 5, {}) == 1 + 5  # nothing to go by: a page each
 
 
 def test_long_tracker_starts_each_theme_on_a_new_page(tracker_pdfs):
