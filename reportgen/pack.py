@@ -301,6 +301,35 @@ def render_frame(html: str, templates: Path | None, day):
                         {"pdf_variant": "pdf/ua-1"})
 
 
+def lay_out_frame(html: str, templates: Path | None, day, cache_dir: Path | None,
+                  templates_key: bytes, say: Progress | None = None) -> tuple[int, bytes]:
+    """The frame's page count and PDF (``say`` tells which way it is made).
+
+    The frame depends on nothing but its HTML (which holds every page's stamp and
+    number), the template files and the meeting date, so a pack rebuilt after a paper
+    changed without changing its page count reuses it (about 9 ms a page).
+    """
+    cached = None
+    if cache_dir is not None:
+        digest = hashlib.sha256(f"reportgen {__version__} pack-frame {day}".encode())
+        digest.update(templates_key)
+        digest.update(html.encode())
+        cached = cache_dir / f"frame-{digest.hexdigest()}.pdf"
+        if cached.is_file():
+            data = cached.read_bytes()
+            shapes = pdf_page_shapes(data)
+            if isinstance(shapes, list):
+                if say is not None:
+                    say("Pack", "cover, agenda and stamps reused from cache")
+                return len(shapes), data
+    if say is not None:
+        say("Pack", "laying out cover, agenda and stamps")
+    document, data = render_frame(html, templates, day)
+    if cached is not None:
+        atomic_write(cached, data)
+    return len(document.pages), data
+
+
 # -- step 4 and 5: assemble -----------------------------------------------------------------
 
 
@@ -418,11 +447,10 @@ def build_pack(agenda_path: Path, outdir: Path, options: PackOptions,
         main_html, main_entries = frame_html(
             agenda, main_papers, main_options,
             first_number=1, total=None)
-        main_doc, _ = render_frame(main_html, options.templates, agenda.date)
-        numbered = len(main_doc.pages) if agenda.front_matter == "numbered" else len(
-            main_entries)
+        main_pages, _ = lay_out_frame(main_html, options.templates, agenda.date, cache_dir,
+                                      templates)
+        numbered = main_pages if agenda.front_matter == "numbered" else len(main_entries)
         first_number = numbered + 1
-    say("Pack", "laying out cover, agenda and stamps")
     item_pages = sum(len(p.landscape) + (1 if agenda.dividers else 0) for p in papers)
     total = None
     if options.supplement:
@@ -431,8 +459,9 @@ def build_pack(agenda_path: Path, outdir: Path, options: PackOptions,
         total = item_pages
     html, entries = frame_html(agenda, papers, options, first_number=first_number,
                                total=total)
-    document, frame_pdf = render_frame(html, options.templates, agenda.date)
-    front = len(document.pages) - len(entries)  # cover and agenda pages
+    frame_pages, frame_pdf = lay_out_frame(html, options.templates, agenda.date, cache_dir,
+                                           templates, say)
+    front = frame_pages - len(entries)  # cover and agenda pages
     say("Pack", "assembling")
     data = assemble(frame_pdf, front, entries, papers, agenda)
     atomic_write(target, data)
