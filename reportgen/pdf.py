@@ -159,6 +159,15 @@ def lay_out_html(html: str, roots: list[Path], epoch: str, options: dict, *,
         raise TemplateError(f"Template resource refused: {exc}") from None
 
 
+def anchor_pages(pages, start: int = 0) -> dict[str, int]:
+    """Each anchor's page index (the first page it is on), counting from ``start``."""
+    first_pages: dict[str, int] = {}
+    for index, page in enumerate(pages, start):
+        for anchor in page.anchors:
+            first_pages.setdefault(anchor, index)
+    return first_pages
+
+
 def write_pdf(html: str, *, roots: list[Path],
               appended: list[AppendedDocument], created: date | None = None,
               embed: Embedded | None = None, debug: bool = False,
@@ -192,10 +201,7 @@ def write_pdf(html: str, *, roots: list[Path],
         options = {"pdf_variant": "pdf/a-3a", "attachments": [attachment],
                    "output_intent": "srgb"}
     document, data = lay_out_html(html, roots, epoch, options, debug=debug)
-    first_pages: dict[str, int] = {}
-    for index, page in enumerate(document.pages):
-        for anchor in page.anchors:
-            first_pages.setdefault(anchor, index)
+    first_pages = anchor_pages(document.pages)
     # The laid-out document is large (hundreds of MB for a long tracker): let it go
     # before pikepdf opens the PDF, so the two are never in memory together.
     del document
@@ -221,8 +227,4 @@ def _lay_out_in_pool(html: str, pool: LayoutPool, *, roots: list[Path], epoch: s
             whole = pool.submit(Job(html, tuple(map(str, roots)), epoch, debug)).result()
     except BrokenProcessPool:
         return None
-    first_pages: dict[str, int] = {}
-    for index, page in enumerate(whole.pages):
-        for anchor in page.anchors:
-            first_pages.setdefault(anchor, index)
-    return io.BytesIO(whole.pdf), first_pages, False
+    return io.BytesIO(whole.pdf), anchor_pages(whole.pages), False

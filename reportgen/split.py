@@ -347,6 +347,7 @@ class _Joiner:
     def add(self, part: LaidOut) -> None:
         import pikepdf
 
+        from reportgen.pdf import anchor_pages
         from reportgen.pdfmerge import replace_with_tagged_pages
         from reportgen.tagging import add_header_scopes
 
@@ -362,9 +363,8 @@ class _Joiner:
                     self.pdf.add_blank_page()  # stand-ins, replaced by the part's pages
                 replace_with_tagged_pages(self.pdf, start, source, self._grafted,
                                           placeholders=True)
-        for offset, page in enumerate(part.pages):
-            for anchor in page.anchors:
-                self.first_pages.setdefault(anchor, start + offset)
+        for anchor, index in anchor_pages(part.pages, start).items():
+            self.first_pages.setdefault(anchor, index)
         self.pages.extend(part.pages)
 
     def finish(self, frames: list[LaidOut]):
