@@ -22,7 +22,7 @@ import io
 import json
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -30,9 +30,10 @@ from markupsafe import Markup
 
 from reportgen import __version__
 from reportgen.agenda import Agenda, Item, load_agenda
-from reportgen.errors import InputError, Problem
+from reportgen.errors import InputError, Problem, RenderError
 from reportgen.pdf import pdf_page_shapes
 from reportgen.safeio import atomic_write, slugify
+from reportgen.split import LayoutPool
 from reportgen.tagging import MM
 
 PURPOSE_WORDS = {"note": "To note", "discuss": "To discuss", "approve": "To approve",
@@ -40,6 +41,8 @@ PURPOSE_WORDS = {"note": "To note", "discuss": "To discuss", "approve": "To appr
 #: Content box of frame pages (top, right, bottom, left, mm): external PDFs go inside.
 FRAME_MARGINS = {False: (26.0, 20.0, 22.0, 20.0), True: (24.0, 18.0, 20.0, 18.0)}
 CACHE_FOLDER = ".reportgen-cache"
+#: A long frame's stamped pages are laid out in runs of this many, in parallel.
+FRAME_PIECE_PAGES = 60
 
 class Progress:
     """Told how many steps a build has, then of each one; the CLI draws a bar."""
@@ -165,9 +168,24 @@ def _render_workbook(args: tuple[str, str | None, str | None]) -> bytes:
                             templates=Path(templates) if templates else None, pack=True).pdf
 
 
+class Workers:
+    """A pack's worker processes, started when first needed: a pack rebuilt with one
+    paper changed and its frame in the cache needs none."""
+
+    def __init__(self, jobs: int, stack: ExitStack) -> None:
+        self.jobs = jobs
+        self._stack = stack
+        self._pool: LayoutPool | None = None
+
+    def pool(self) -> LayoutPool:
+        if self._pool is None:
+            self._pool = self._stack.enter_context(LayoutPool(self.jobs))
+        return self._pool
+
+
 def prepare_papers(items: list[Item], inputs: dict[str, list[Path]], options: PackOptions,
                    cache_dir: Path | None, progress: Progress,
-                   templates: bytes = b"") -> list[Paper]:
+                   templates: bytes = b"", workers: Workers | None = None) -> list[Paper]:
     papers: dict[str, Paper] = {}
     to_render: list[tuple[Item, str | None]] = []
     for item in items:
@@ -186,14 +204,12 @@ def prepare_papers(items: list[Item], inputs: dict[str, list[Path]], options: Pa
                 progress(label, "reused from cache")
             else:
                 to_render.append((item, key))
-    jobs = options.jobs or os.cpu_count() or 1
     args = [(str(item.paper), str(item.previous) if item.previous else None,
              str(options.templates) if options.templates else None) for item, _ in to_render]
     if to_render:
-        if jobs > 1 and len(to_render) > 1:
-            with ProcessPoolExecutor(max_workers=min(jobs, len(to_render))) as pool:
-                results = pool.map(_render_workbook, args)
-                rendered = list(_announce(results, to_render, progress))
+        if workers is not None and len(to_render) > 1:
+            results = workers.pool().map(_render_workbook, args)
+            rendered = list(_announce(results, to_render, progress))
         else:
             rendered = list(_announce(map(_render_workbook, args), to_render, progress))
         for (item, key), data in zip(to_render, rendered, strict=True):
@@ -241,8 +257,14 @@ def _watermark() -> str:
 
 
 def frame_html(agenda: Agenda, papers: list[Paper], options: PackOptions, *,
-               first_number: int, total: int | None) -> tuple[str, list[FrameEntry]]:
-    """The frame document, and its entries in page order (after the front matter)."""
+               first_number: int, total: int | None, piece: str | tuple[int, int] = "whole",
+               labels: dict[str, str] | None = None) -> tuple[str, list[FrameEntry]]:
+    """The frame document, and its entries in page order (after the front matter).
+
+    ``piece``: the "whole" frame; its "front" (cover and agenda; ``labels`` give the
+    page each item starts on, and its anchor is an empty stand-in); or a (start, stop)
+    run of its stamped pages (the caller numbers them).
+    """
     from reportgen.render import load_theme, make_environment
 
     by_number = {paper.item.number: paper for paper in papers}
@@ -270,6 +292,9 @@ def frame_html(agenda: Agenda, papers: list[Paper], options: PackOptions, *,
             anchor = None
     if options.supplement:
         rows = [row for row in rows if row.item.late]
+    if labels:
+        rows = [replace(row, anchor_label=labels[row.anchor]) if row.anchor in labels else row
+                for row in rows]
     if entries and (agenda.front_matter == "unnumbered" or options.supplement):
         # Numbering starts here (the cover and agenda are not numbered).
         entries[0] = replace(entries[0], first=True)
@@ -281,8 +306,11 @@ def frame_html(agenda: Agenda, papers: list[Paper], options: PackOptions, *,
     env = make_environment(options.templates)
     # CSS, not text: the number is computed here, so it is safe to mark as such.
     of_total = Markup(f'" of {int(total)}"' if total is not None else '" of " counter(pages)')
+    shown = (entries if piece == "whole" else [] if piece == "front"
+             else entries[piece[0]:piece[1]])
     html = env.get_template("pack.html").render(
-        agenda=agenda, rows=rows, entries=entries, purposes=PURPOSE_WORDS,
+        agenda=agenda, rows=rows, entries=shown, purposes=PURPOSE_WORDS,
+        front=piece in ("whole", "front"), stubs=piece == "front",
         theme=load_theme(options.templates), part=options.part, edition=edition,
         title=f"{agenda.meeting}, {agenda.date.day} {agenda.date:%B %Y}: {edition}",
         marking=marking, watermark=_watermark() if options.draft else None,
@@ -301,17 +329,39 @@ def render_frame(html: str, templates: Path | None, day):
                         {"pdf_variant": "pdf/ua-1"})
 
 
-def lay_out_frame(html: str, templates: Path | None, day, cache_dir: Path | None,
-                  templates_key: bytes, say: Progress | None = None) -> tuple[int, bytes]:
-    """The frame's page count and PDF (``say`` tells which way it is made).
+@dataclass(frozen=True)
+class Frame:
+    """What a pack's frame is made from (see :func:`frame_html`)."""
+
+    agenda: Agenda
+    papers: list[Paper]
+    options: PackOptions
+    first_number: int
+    total: int | None
+
+    def html(self, **piece) -> tuple[str, list[FrameEntry]]:
+        return frame_html(self.agenda, self.papers, self.options,
+                          first_number=self.first_number, total=self.total, **piece)
+
+
+def lay_out_frame(frame: Frame, cache_dir: Path | None, templates_key: bytes,
+                  say: Progress | None = None,
+                  workers: Workers | None = None) -> tuple[int, bytes, list[FrameEntry]]:
+    """The frame's page count, PDF and entries (``say`` tells which way it is made).
 
     The frame depends on nothing but its HTML (which holds every page's stamp and
     number), the template files and the meeting date, so a pack rebuilt after a paper
-    changed without changing its page count reuses it (about 9 ms a page).
+    changed without changing its page count reuses it. Laying it out costs about 9 ms
+    a page: with ``workers``, a long one is laid out in pieces (see
+    :func:`_frame_in_pieces`).
     """
+    html, entries = frame.html()
+    in_pieces = (workers is not None and not frame.agenda.dividers
+                 and len(entries) >= 2 * FRAME_PIECE_PAGES)
     cached = None
     if cache_dir is not None:
-        digest = hashlib.sha256(f"reportgen {__version__} pack-frame {day}".encode())
+        day = frame.agenda.date
+        digest = hashlib.sha256(f"reportgen {__version__} pack-frame {day} {in_pieces}".encode())
         digest.update(templates_key)
         digest.update(html.encode())
         cached = cache_dir / f"frame-{digest.hexdigest()}.pdf"
@@ -321,13 +371,96 @@ def lay_out_frame(html: str, templates: Path | None, day, cache_dir: Path | None
             if isinstance(shapes, list):
                 if say is not None:
                     say("Pack", "cover, agenda and stamps reused from cache")
-                return len(shapes), data
+                return len(shapes), data, entries
     if say is not None:
         say("Pack", "laying out cover, agenda and stamps")
-    document, data = render_frame(html, templates, day)
+    if in_pieces:
+        pages, data = _frame_in_pieces(frame, entries, workers.pool())
+    else:
+        document, data = render_frame(html, frame.options.templates, frame.agenda.date)
+        pages = len(document.pages)
     if cached is not None:
         atomic_write(cached, data)
-    return len(document.pages), data
+    return pages, data, entries
+
+
+def _frame_in_pieces(frame: Frame, entries: list[FrameEntry],
+                     pool: LayoutPool) -> tuple[int, bytes]:
+    """The frame laid out as its front and runs of stamped pages, in parallel.
+
+    The pieces are separate documents, so the agenda cannot ask WeasyPrint for the page
+    each item starts on: the page is worked out here and written in, and each item's
+    anchor is an empty stand-in on the front that :func:`_stack_frame` then points at
+    the item's first stamped page. With numbered front matter the numbers depend on the
+    front's length, so the front is laid out first (again, if it came out longer).
+    """
+    from reportgen.pdf import source_date_epoch
+    from reportgen.render import template_dirs
+    from reportgen.split import Job, numbered_from
+
+    numbered = frame.agenda.front_matter == "numbered" and not frame.options.supplement
+    roots = tuple(str(root) for root in template_dirs(frame.options.templates))
+    epoch = source_date_epoch(frame.agenda.date)
+    front_pages = 2  # a cover and an agenda page, until the front says otherwise
+    for _ in range(3):
+        first = front_pages + 1 if numbered else frame.first_number
+        total = frame.total if frame.total is not None else front_pages + len(entries)
+        labels = {entry.anchor: str(first + offset) for offset, entry in enumerate(entries)
+                  if entry.anchor}
+        piece_frame = replace(frame, total=total)
+        html, _ = piece_frame.html(piece="front", labels=labels)
+        front = pool.submit(Job(html, roots, epoch))
+        if numbered and len(front.result().pages) != front_pages:
+            front_pages = len(front.result().pages)
+            continue
+        runs = [(low, min(low + FRAME_PIECE_PAGES, len(entries)))
+                for low in range(0, len(entries), FRAME_PIECE_PAGES)]
+        # The stamps are drawn as artifacts: laid out untagged, a third faster.
+        stamps = [pool.submit(Job(numbered_from(piece_frame.html(piece=run)[0], first + run[0]),
+                                  roots, epoch, options=())) for run in runs]
+        laid_out = front.result()
+        pieces = [stamp.result() for stamp in stamps]
+        if [len(piece.pages) for piece in pieces] != [high - low for low, high in runs]:
+            raise RenderError("the pack's stamped pages did not come out one per page")
+        anchors = {entry.anchor: offset for offset, entry in enumerate(entries) if entry.anchor}
+        return len(laid_out.pages) + len(entries), _stack_frame(laid_out, pieces, anchors)
+    raise RenderError("the pack's cover and agenda did not settle on a page count")
+
+
+def _stack_frame(front, pieces, anchors: dict[str, int]) -> bytes:
+    """One PDF: the front, then the stamped pages (wrapped as artifacts), each item's
+    anchor pointing at its first stamped page, the front's empty stand-ins dropped."""
+    import pikepdf
+    from pikepdf import Array, Name
+
+    from reportgen.tagging import _elements
+
+    with ExitStack() as stack:
+        pdf = stack.enter_context(pikepdf.open(io.BytesIO(front.pdf)))
+        count = len(pdf.pages)
+        for piece in pieces:  # each stays open until the save, which reads what it copies
+            other = stack.enter_context(pikepdf.open(io.BytesIO(piece.pdf)))
+            for page in other.pages:
+                page.contents_add(b"/Artifact BMC\n", prepend=True)
+                page.contents_add(b"\nEMC\n")
+                page.contents_coalesce()  # one stream, as the pack's overlays expect
+            pdf.pages.extend(other.pages)
+        names = pdf.Root.get("/Names", {}).get("/Dests", {}).get("/Names", [])
+        for index in range(0, len(names), 2):
+            offset = anchors.get(str(names[index]))
+            if offset is not None:
+                page = pdf.pages[count + offset]
+                names[index + 1] = Array([page.obj, Name.XYZ, 0, float(page.mediabox[3]), 0])
+        for element, ancestors in list(_elements(pdf.Root.StructTreeRoot)):
+            kids = element.get("/K")
+            empty = kids is None or (isinstance(kids, pikepdf.Array) and len(kids) == 0)
+            if empty and element.get("/S") == Name.Div and ancestors:
+                parent = ancestors[-1]
+                parent.K = Array([kid for kid in parent.K if not (
+                    isinstance(kid, pikepdf.Dictionary) and kid.objgen == element.objgen)])
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True)
+    return out.getvalue()
 
 
 # -- step 4 and 5: assemble -----------------------------------------------------------------
@@ -438,29 +571,30 @@ def build_pack(agenda_path: Path, outdir: Path, options: PackOptions,
         say("Pack", "unchanged: reused from cache")
         return PackResult(target, record["pages"], [tuple(i) for i in record["items"]],
                           rendered=0, reused=record["papers"], unchanged=True)
-    papers = prepare_papers(with_papers, inputs, options, cache_dir, say, templates)
-    first_number = 1
-    if options.supplement:
-        # Continue from the main pack's last page number.
-        main_papers = prepare_papers([i for i in main_items if i.kind != "verbal"], inputs,
-                                     options, cache_dir, say, templates)
-        main_html, main_entries = frame_html(
-            agenda, main_papers, main_options,
-            first_number=1, total=None)
-        main_pages, _ = lay_out_frame(main_html, options.templates, agenda.date, cache_dir,
-                                      templates)
-        numbered = main_pages if agenda.front_matter == "numbered" else len(main_entries)
-        first_number = numbered + 1
-    item_pages = sum(len(p.landscape) + (1 if agenda.dividers else 0) for p in papers)
-    total = None
-    if options.supplement:
-        total = first_number - 1 + item_pages
-    elif agenda.front_matter == "unnumbered":
-        total = item_pages
-    html, entries = frame_html(agenda, papers, options, first_number=first_number,
-                               total=total)
-    frame_pages, frame_pdf = lay_out_frame(html, options.templates, agenda.date, cache_dir,
-                                           templates, say)
+    jobs = options.jobs or os.cpu_count() or 1
+    with ExitStack() as stack:
+        workers = Workers(jobs, stack) if jobs > 1 else None
+        papers = prepare_papers(with_papers, inputs, options, cache_dir, say, templates,
+                                workers)
+        first_number = 1
+        if options.supplement:
+            # Continue from the main pack's last page number.
+            main_papers = prepare_papers([i for i in main_items if i.kind != "verbal"],
+                                         inputs, options, cache_dir, say, templates, workers)
+            main_pages, _, main_entries = lay_out_frame(
+                Frame(agenda, main_papers, main_options, 1, None), cache_dir, templates,
+                workers=workers)
+            numbered = main_pages if agenda.front_matter == "numbered" else len(main_entries)
+            first_number = numbered + 1
+        item_pages = sum(len(p.landscape) + (1 if agenda.dividers else 0) for p in papers)
+        total = None
+        if options.supplement:
+            total = first_number - 1 + item_pages
+        elif agenda.front_matter == "unnumbered":
+            total = item_pages
+        frame_pages, frame_pdf, entries = lay_out_frame(
+            Frame(agenda, papers, options, first_number, total), cache_dir, templates, say,
+            workers)
     front = frame_pages - len(entries)  # cover and agenda pages
     say("Pack", "assembling")
     data = assemble(frame_pdf, front, entries, papers, agenda)

@@ -510,6 +510,9 @@ def _own_resources(page: pikepdf.Page) -> pikepdf.Dictionary:
 def _artifact_form(page: pikepdf.Page, same_geometry: bool) -> pikepdf.Stream:
     """``page``'s content as a Form XObject, its tagged content made artifacts."""
     form = page.as_form_xobject(handle_transformations=not same_geometry)
+    # qpdf fills such a form from the page's content when the file is saved, and the
+    # page may have other content by then: the form gets its own copy now.
+    form.write(form.read_bytes())
     if same_geometry:
         form.BBox = Array([float(v) for v in page.mediabox])
     _strip_mcids(form, Name.Artifact)

@@ -274,6 +274,10 @@ class LayoutPool:
     def submit(self, job: Job) -> Future[LaidOut]:
         return self._executor.submit(lay_out, job)
 
+    def map(self, function, items):
+        """Other work for the same processes (a pack's papers), results in order."""
+        return self._executor.map(function, items)
+
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
 
@@ -441,8 +445,9 @@ def _outline(pdf, pages: list[PageFacts]) -> None:
 # -- the whole ---------------------------------------------------------------------------
 
 
-def _numbered_from(html: str, first: int) -> str:
-    """A part's HTML with its pages numbered from ``first``."""
+def numbered_from(html: str, first: int) -> str:
+    """A document's HTML with its pages numbered from ``first`` (a part of a paper, a
+    piece of a frame)."""
     return html.replace("</head>", f"<style>@page :first {{ counter-reset: page {first} }}"
                                    "</style></head>", 1)
 
@@ -495,7 +500,7 @@ def lay_out_in_parts(split: SplitPaper, *, pool: LayoutPool, roots: list[Path], 
                 if guess is not None and i == first_linked and guess[0] == first:
                     futures[i] = guess[1]
                 else:
-                    futures[i] = pool.submit(Job(_numbered_from(split.parts[i], first), names,
+                    futures[i] = pool.submit(Job(numbered_from(split.parts[i], first), names,
                                                  epoch, debug))
             while (guess is None and first_linked is not None and i < first_linked
                    and not futures[i].done()):
@@ -506,7 +511,7 @@ def lay_out_in_parts(split: SplitPaper, *, pool: LayoutPool, roots: list[Path], 
                 laid_out = {k: f.result() for k, f in futures.items()
                             if k < first_linked and f.done()}
                 start = _estimate_first_page(split, first_linked, laid_out)
-                guess = (start, pool.submit(Job(_numbered_from(split.parts[first_linked], start),
+                guess = (start, pool.submit(Job(numbered_from(split.parts[first_linked], start),
                                                 names, epoch, debug)))
             joiner.add(futures[i].result())
         facts = joiner.pages

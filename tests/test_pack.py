@@ -298,3 +298,51 @@ def test_papers_in_a_pack_do_not_quote_their_own_page_numbers(public):
     listing = next(t for t in texts if "Appendix Title Page" in t)
     assert "Leading and Working Differently Workforce Delivery Plan 2018/2019 Attached" in listing
     assert "Page 19" not in listing.split("Appendix Title Page")[1].split("Item 9")[0]
+
+
+def link_pages(pdf_path) -> set[tuple[int, int]]:
+    """(page, page it leads to) for every internal link, indexes from 0."""
+    found = set()
+    with pikepdf.open(pdf_path) as pdf:
+        index = {page.objgen: i for i, page in enumerate(pdf.pages)}
+        dests = pdf.Root.Names.Dests.Names
+        named = {str(dests[i]): dests[i + 1] for i in range(0, len(dests), 2)}
+        for number, page in enumerate(pdf.pages):
+            for annot in page.obj.get("/Annots", []):
+                dest = annot.get("/Dest")
+                if dest is not None:
+                    target = named[str(dest)] if isinstance(dest, pikepdf.String) else dest
+                    found.add((number, index[target[0].objgen]))
+    return found
+
+
+def test_a_long_frame_laid_out_in_pieces_gives_the_same_pack(tmp_path, monkeypatch):
+    import reportgen.pack
+
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    agenda = tmp_path / "data" / "pack" / "agenda.yaml"
+    out = tmp_path / "out"
+    name = "governing-body-meeting-2018-11-14-public.pdf"
+    for front_matter in ("unnumbered", "numbered"):
+        agenda.write_text(AGENDA.read_text().replace(
+            "front_matter: unnumbered", f"front_matter: {front_matter}"))
+        built = {}
+        for pieces, jobs in ((True, "2"), (False, "1")):
+            for stale in out.glob(".reportgen-cache/pack-*"):
+                stale.unlink()  # the whole pack again, its papers from the cache
+            if pieces:
+                monkeypatch.setattr(reportgen.pack, "FRAME_PIECE_PAGES", 4)
+            result = run_cli("pack", agenda, "-o", out, "--jobs", jobs)
+            monkeypatch.undo()
+            assert result.exit_code == 0, result.output
+            built[pieces] = tmp_path / f"{front_matter}-{pieces}.pdf"
+            shutil.copy(out / name, built[pieces])
+        in_pieces, in_one = built[True], built[False]
+        texts = page_texts(in_pieces)
+        assert texts == page_texts(in_one)
+        assert agenda_pages(texts)["7.1"] == str(first_stamped(texts, "7.1") + 1 - (
+            2 if front_matter == "unnumbered" else 0))
+        assert outline_titles(in_pieces) == outline_titles(in_one)
+        assert link_pages(in_pieces) == link_pages(in_one)
+        check = run_cli("check", in_pieces)
+        assert check.exit_code == 0 and "0 errors" in check.output, check.output
