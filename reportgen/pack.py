@@ -356,7 +356,10 @@ def lay_out_frame(frame: Frame, cache_dir: Path | None, templates_key: bytes,
     :func:`_frame_in_pieces`).
     """
     html, entries = frame.html()
-    in_pieces = (workers is not None and not frame.agenda.dividers
+    templates = frame.options.templates
+    own_frame = templates is not None and any(
+        (templates / name).is_file() for name in ("pack.html", "pack.css"))
+    in_pieces = (workers is not None and not frame.agenda.dividers and not own_frame
                  and len(entries) >= 2 * FRAME_PIECE_PAGES)
     cached = None
     if cache_dir is not None:
@@ -377,7 +380,7 @@ def lay_out_frame(frame: Frame, cache_dir: Path | None, templates_key: bytes,
     if in_pieces:
         pages, data = _frame_in_pieces(frame, entries, workers.pool())
     else:
-        document, data = render_frame(html, frame.options.templates, frame.agenda.date)
+        document, data = render_frame(html, templates, frame.agenda.date)
         pages = len(document.pages)
     if cached is not None:
         atomic_write(cached, data)
@@ -392,7 +395,9 @@ def _frame_in_pieces(frame: Frame, entries: list[FrameEntry],
     each item starts on: the page is worked out here and written in, and each item's
     anchor is an empty stand-in on the front that :func:`_stack_frame` then points at
     the item's first stamped page. With numbered front matter the numbers depend on the
-    front's length, so the front is laid out first (again, if it came out longer).
+    front's length, so the front is laid out first (again, if it came out another
+    length). Only the built-in pack.html and pack.css are known to number the agenda
+    this way, so a template folder that has its own lays the frame out in one piece.
     """
     from reportgen.pdf import source_date_epoch
     from reportgen.render import template_dirs
@@ -443,7 +448,7 @@ def _stack_frame(front, pieces, anchors: dict[str, int]) -> bytes:
             for page in other.pages:
                 page.contents_add(b"/Artifact BMC\n", prepend=True)
                 page.contents_add(b"\nEMC\n")
-                page.contents_coalesce()  # one stream, as the pack's overlays expect
+                page.contents_coalesce()  # one content stream, as a one-piece frame has
             pdf.pages.extend(other.pages)
         names = pdf.Root.get("/Names", {}).get("/Dests", {}).get("/Names", [])
         for index in range(0, len(names), 2):
@@ -456,8 +461,12 @@ def _stack_frame(front, pieces, anchors: dict[str, int]) -> bytes:
             empty = kids is None or (isinstance(kids, pikepdf.Array) and len(kids) == 0)
             if empty and element.get("/S") == Name.Div and ancestors:
                 parent = ancestors[-1]
-                parent.K = Array([kid for kid in parent.K if not (
-                    isinstance(kid, pikepdf.Dictionary) and kid.objgen == element.objgen)])
+                siblings = parent.get("/K")
+                if isinstance(siblings, pikepdf.Array):
+                    parent.K = Array([kid for kid in siblings if not (
+                        isinstance(kid, pikepdf.Dictionary) and kid.objgen == element.objgen)])
+                else:
+                    del parent.K
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True)
     return out.getvalue()

@@ -346,3 +346,22 @@ def test_a_long_frame_laid_out_in_pieces_gives_the_same_pack(tmp_path, monkeypat
         assert link_pages(in_pieces) == link_pages(in_one)
         check = run_cli("check", in_pieces)
         assert check.exit_code == 0 and "0 errors" in check.output, check.output
+
+
+def test_a_template_folder_with_its_own_frame_keeps_it_in_one_piece(tmp_path, monkeypatch):
+    import reportgen.pack
+
+    style = tmp_path / "style"
+    style.mkdir()
+    shutil.copy(ROOT / "templates" / "pack.css", style / "pack.css")
+    monkeypatch.setattr(reportgen.pack, "FRAME_PIECE_PAGES", 4)
+
+    def in_pieces(*args, **kwargs):
+        raise AssertionError("an organisation's own pack.css was laid out in pieces")
+
+    monkeypatch.setattr(reportgen.pack, "_frame_in_pieces", in_pieces)
+    result = run_cli("pack", AGENDA, "-o", tmp_path / "out", "--templates", style,
+                     "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    texts = page_texts(tmp_path / "out" / "governing-body-meeting-2018-11-14-public.pdf")
+    assert agenda_pages(texts)["7.1"] == str(first_stamped(texts, "7.1") - 1)
