@@ -13,6 +13,7 @@ from reportgen.model import Report
 from reportgen.pdf import APPENDED_MARGINS_MM, Embedded, inspect_appendix, write_pdf
 from reportgen.render import AppendedDocument, render_paper, template_dirs
 from reportgen.safeio import atomic_write, slugify
+from reportgen.split import LayoutPool
 from reportgen.validate import check_workbook, load_report
 
 
@@ -69,8 +70,6 @@ def render_paper_pdf(workbook: Path, *, templates: Path | None = None,
     with ExitStack() as stack:
         pool = None
         if jobs > 1 and not (pack or pdfa):
-            from reportgen.split import LayoutPool
-
             pool = stack.enter_context(LayoutPool(jobs))
         report, problems = check_workbook(workbook)
         if report is None:

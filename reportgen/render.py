@@ -26,7 +26,7 @@ from reportgen.icons import assurance_icon, variation_icon
 from reportgen.markup import render_markup
 from reportgen.model import Report
 from reportgen.schema import PURPOSE_WORDS, SPC_MIN_POINTS, STATUS_COLOURS
-from reportgen.split import LONG_TRACKER_ROWS, tracker_part_starts
+from reportgen.split import LONG_TRACKER_ROWS, PART_ROWS, is_long_tracker, tracker_part_starts
 
 _PACKAGE = Path(__file__).resolve().parent
 #: Built-in templates: inside the package when installed, beside it in a checkout.
@@ -182,8 +182,11 @@ def render_paper(
             markup=markup,
             purpose_words=PURPOSE_WORDS,
             spc_min_points=SPC_MIN_POINTS,
-            long_tracker_rows=LONG_TRACKER_ROWS,
+            long_tracker=is_long_tracker(analysis.themes),
             part_starts=tracker_part_starts(analysis.themes),
+            # For actions.html overrides written before long_tracker and part_starts.
+            long_tracker_rows=LONG_TRACKER_ROWS,
+            part_rows=PART_ROWS,
             variation_icon=variation_icon,
             assurance_icon=assurance_icon,
         )

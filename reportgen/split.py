@@ -49,12 +49,18 @@ MARGIN_BOXES += [f"{side}-{place}" for side in ("left", "right")
 PX = 0.75  # CSS px to PDF points
 
 
+def is_long_tracker(themes) -> bool:
+    """Whether the tracker has over ``LONG_TRACKER_ROWS`` rows (one per milestone)."""
+    return sum(len(action.milestones) for theme in themes
+               for action in theme.actions) > LONG_TRACKER_ROWS
+
+
 def tracker_part_starts(themes) -> set[tuple[int, int]]:
     """(theme index, action index) of each action that starts a new page, and a new
-    part, inside a theme of a long tracker (over ``LONG_TRACKER_ROWS`` rows)."""
-    rows = [[len(action.milestones) for action in theme.actions] for theme in themes]
-    if sum(map(sum, rows)) <= LONG_TRACKER_ROWS:
+    part, inside a theme of a long tracker."""
+    if not is_long_tracker(themes):
         return set()
+    rows = [[len(action.milestones) for action in theme.actions] for theme in themes]
     starts = set()
     for theme_index, sizes in enumerate(rows):
         last_theme = theme_index == len(rows) - 1
