@@ -38,7 +38,7 @@ def main() -> None:
 
     import openpyxl
 
-    from reportgen.validate import check_workbook
+    from reportgen.workbook.validate import check_workbook
 
     with tempfile.TemporaryDirectory() as folder:
         path = large_workbook(Path(folder) / "big.xlsx", args.rows, EXAMPLE)

@@ -211,7 +211,7 @@ def say(message: str) -> None:
 
 
 def builtin_templates() -> Path:
-    from reportgen.render import BUILTIN_TEMPLATES
+    from reportgen.render.environment import BUILTIN_TEMPLATES
 
     return Path(BUILTIN_TEMPLATES)
 

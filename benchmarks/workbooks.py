@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 
-from reportgen.schema import Status
+from reportgen.workbook.schema import Status
 
 STATUSES = [s.value for s in Status]
 ACTION_HEADER = ["ID", "Theme", "Action", "Milestone", "Lead", "Due", "Status", "Progress note"]

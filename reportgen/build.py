@@ -6,15 +6,18 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen.analysis import analyse
+from reportgen.analysis.appended import AppendedDocument
+from reportgen.analysis.figures import analyse
 from reportgen.errors import InputError, Problem
 from reportgen.manifest import make_manifest
-from reportgen.model import Report
-from reportgen.pdf import APPENDED_MARGINS_MM, Embedded, inspect_appendix, write_pdf
-from reportgen.render import AppendedDocument, render_paper, template_dirs
+from reportgen.pdf.pages import inspect_appendix
+from reportgen.pdf.pool import LayoutPool
+from reportgen.pdf.write import APPENDED_MARGINS_MM, Embedded, write_pdf
+from reportgen.render.environment import template_dirs
+from reportgen.render.paper import render_paper
 from reportgen.safeio import atomic_write, slugify
-from reportgen.split import LayoutPool
-from reportgen.validate import check_workbook, load_report
+from reportgen.workbook.model import Report
+from reportgen.workbook.validate import check_workbook, load_report
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,7 @@ def build_paper(workbook: Path, outdir: Path, *, templates: Path | None = None,
     ``html`` adds the HTML twin (``<slug>.html``), ``pdfa`` makes the PDF a PDF/A-3a
     file carrying the workbook, ``manifest`` writes ``<slug>.manifest.json`` with the
     SHA-256 of every input, template and output. ``jobs`` processes lay out a long
-    paper in parts (see :mod:`reportgen.split`).
+    paper in parts (see :mod:`reportgen.pdf.split`).
     """
     paper = render_paper_pdf(workbook, templates=templates, previous=previous, html=html,
                              pdfa=pdfa, debug=debug, jobs=jobs)

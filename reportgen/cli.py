@@ -1,4 +1,8 @@
-"""The command line: parse options, call the library, turn errors into clean messages."""
+"""The command line: parse options, call the library, turn errors into clean messages.
+
+Each command imports its implementation when it runs, so ``reportgen --help`` and a
+mistyped option answer at once, without loading pandas, WeasyPrint or pikepdf.
+"""
 
 from __future__ import annotations
 
@@ -85,7 +89,7 @@ def build(ctx: click.Context, workbook: Path, outdir: Path, previous: Path | Non
           jobs: int) -> None:
     """Build a board-paper PDF from a WORKBOOK (.xlsx)."""
     from reportgen.build import build_paper
-    from reportgen.split import default_jobs
+    from reportgen.pdf.pool import default_jobs
 
     debug = bool(ctx.find_root().params.get("debug"))
     result = build_paper(workbook, outdir, templates=templates, previous=previous,
@@ -116,7 +120,7 @@ def validate(workbook: Path, strict: bool, output_format: str) -> None:
     1 otherwise. Nothing is written.
     """
     from reportgen import diagnostics
-    from reportgen.validate import check_workbook
+    from reportgen.workbook.validate import check_workbook
 
     _, problems = check_workbook(workbook)
     errors, warnings = diagnostics.counts(problems)
@@ -141,7 +145,7 @@ Examples:
 def init(path: Path, force: bool) -> None:
     """Write a starter workbook to PATH: every sheet, dropdowns, instructions and a
     worked example to replace with your own content."""
-    from reportgen.starter import write_starter
+    from reportgen.workbook.starter import write_starter
 
     write_starter(path, force=force)
     click.echo(f"Wrote {path}. Fill it in, then: reportgen build {path}")
@@ -157,7 +161,7 @@ def check(pdfs: tuple[Path, ...]) -> None:
     """Check finished PDFs for accessibility: the pdfua package's PDF/UA-1 checks
     plus reportgen's own (title, language, tags, alt text, header scopes,
     bookmarks, headings). Exits 1 if any PDF has an error or warning."""
-    from reportgen.check import check_pdf
+    from reportgen.pdf.check import check_pdf
 
     failed = False
     for pdf in pdfs:
@@ -182,7 +186,7 @@ Example:
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
 def extract(pdf: Path, outdir: Path, force: bool) -> None:
     """Recover the workbook embedded in a paper built with --pdfa."""
-    from reportgen.extract import extract_attachments
+    from reportgen.pdf.extract import extract_attachments
 
     for path in extract_attachments(pdf, outdir, force=force):
         click.echo(f"Wrote {path}")
@@ -214,7 +218,8 @@ def pack(agenda: Path, outdir: Path, part: str, draft: bool, supplement: bool, j
          no_cache: bool, manifest: bool, templates: Path | None) -> None:
     """Build a meeting pack from an AGENDA (YAML): cover, agenda with page numbers,
     every paper stamped with its item and continuous page numbers, bookmarks."""
-    from reportgen.pack import PackOptions, build_pack
+    from reportgen.pack.build import build_pack
+    from reportgen.pack.options import PackOptions
 
     options = PackOptions(part=part, draft=draft, supplement=supplement, jobs=jobs,
                           cache=not no_cache, templates=templates, manifest=manifest)
@@ -271,7 +276,7 @@ Example:
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
 def init_agenda(path: Path, force: bool) -> None:
     """Write a starter agenda (YAML) for reportgen pack."""
-    from reportgen.agenda import write_starter
+    from reportgen.pack.agenda import write_starter
 
     write_starter(path, force=force)
     click.echo(f"Wrote {path}. Edit it, then: reportgen pack {path}")

@@ -8,8 +8,8 @@ from conftest import ROOT, run_cli
 from pdftext import page_texts
 from workbooks import METRICS, paper_workbook
 
-from reportgen.progress import compare
-from reportgen.validate import load_report
+from reportgen.analysis.progress import compare
+from reportgen.workbook.validate import load_report
 
 EXAMPLE = ROOT / "data" / "dorset-od-framework-2018.xlsx"
 PREVIOUS = ROOT / "data" / "dorset-od-framework-2018-05.xlsx"
@@ -114,7 +114,7 @@ def test_history_sheet_stands_in_for_a_previous_workbook(tmp_path):
     import openpyxl
     from workbooks import paper_workbook
 
-    from reportgen.analysis import analyse
+    from reportgen.analysis.figures import analyse
 
     path = paper_workbook(tmp_path / "p.xlsx")
     book = openpyxl.load_workbook(path)
@@ -139,8 +139,8 @@ def test_history_sheet_stands_in_for_a_previous_workbook(tmp_path):
 
 
 def test_metric_without_a_source_or_unit_has_none_not_nan():
-    from reportgen.analysis import metrics_frame
-    from reportgen.model import Metric
+    from reportgen.analysis.figures import metrics_frame
+    from reportgen.workbook.model import Metric
 
     frame = metrics_frame([Metric("Survey", "May 2018", 95, 326, None, 0.4, None),
                            Metric("Survey", "Oct 2018", 111, 326, "staff", 0.4, "Survey")])

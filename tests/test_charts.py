@@ -10,8 +10,8 @@ import xml.etree.ElementTree as ET
 import pandas as pd
 import pytest
 
-from reportgen.charts import Chart, spc_chart, status_by_theme_chart, trend_chart
-from reportgen.spc import Assurance, Direction, SpcResult, Variation
+from reportgen.analysis.charts import Chart, spc_chart, status_by_theme_chart, trend_chart
+from reportgen.analysis.spc import Assurance, Direction, SpcResult, Variation
 
 SVG = "{http://www.w3.org/2000/svg}"
 STATUSES = ["Complete", "On track", "At risk", "Off track", "Not started"]
@@ -256,7 +256,7 @@ def test_charts_leave_global_matplotlib_settings_alone(improving):
 
 
 def test_import_is_cheap():
-    code = "import sys, reportgen.charts; print('matplotlib' in sys.modules)"
+    code = "import sys, reportgen.analysis.charts; print('matplotlib' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "False"

@@ -8,7 +8,7 @@ import openpyxl
 from conftest import run_cli
 from pdftext import all_text
 
-from reportgen.schema import TABLE_SHEETS, Status
+from reportgen.workbook.schema import TABLE_SHEETS, Status
 
 
 def test_starter_has_every_sheet_header_dropdowns_and_instructions(tmp_path):

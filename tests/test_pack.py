@@ -219,7 +219,7 @@ def test_rebuilding_gives_the_same_bytes(out, public):
 
 
 def test_init_agenda_writes_a_starter_that_loads(tmp_path):
-    from reportgen.agenda import load_agenda
+    from reportgen.pack.agenda import load_agenda
 
     path = tmp_path / "agenda.yaml"
     assert run_cli("init-agenda", path).exit_code == 0
@@ -252,7 +252,7 @@ def test_agenda_kept_in_excel_gives_the_same_pack(tmp_path):
 
     import openpyxl
 
-    from reportgen.agenda import load_agenda
+    from reportgen.pack.agenda import load_agenda
 
     yaml_agenda = load_agenda(AGENDA)
     book = openpyxl.Workbook()
@@ -317,7 +317,7 @@ def link_pages(pdf_path) -> set[tuple[int, int]]:
 
 
 def test_a_long_frame_laid_out_in_pieces_gives_the_same_pack(tmp_path, monkeypatch):
-    import reportgen.pack
+    import reportgen.pack.frame
 
     shutil.copytree(ROOT / "data", tmp_path / "data")
     agenda = tmp_path / "data" / "pack" / "agenda.yaml"
@@ -331,7 +331,7 @@ def test_a_long_frame_laid_out_in_pieces_gives_the_same_pack(tmp_path, monkeypat
             for stale in out.glob(".reportgen-cache/pack-*"):
                 stale.unlink()  # the whole pack again, its papers from the cache
             if pieces:
-                monkeypatch.setattr(reportgen.pack, "FRAME_PIECE_PAGES", 4)
+                monkeypatch.setattr(reportgen.pack.frame, "FRAME_PIECE_PAGES", 4)
             result = run_cli("pack", agenda, "-o", out, "--jobs", jobs)
             monkeypatch.undo()
             assert result.exit_code == 0, result.output
@@ -349,17 +349,17 @@ def test_a_long_frame_laid_out_in_pieces_gives_the_same_pack(tmp_path, monkeypat
 
 
 def test_a_template_folder_with_its_own_frame_keeps_it_in_one_piece(tmp_path, monkeypatch):
-    import reportgen.pack
+    import reportgen.pack.frame
 
     style = tmp_path / "style"
     style.mkdir()
     shutil.copy(ROOT / "templates" / "pack.css", style / "pack.css")
-    monkeypatch.setattr(reportgen.pack, "FRAME_PIECE_PAGES", 4)
+    monkeypatch.setattr(reportgen.pack.frame, "FRAME_PIECE_PAGES", 4)
 
     def in_pieces(*args, **kwargs):
         raise AssertionError("an organisation's own pack.css was laid out in pieces")
 
-    monkeypatch.setattr(reportgen.pack, "_frame_in_pieces", in_pieces)
+    monkeypatch.setattr(reportgen.pack.frame, "lay_out_frame_in_pieces", in_pieces)
     result = run_cli("pack", AGENDA, "-o", tmp_path / "out", "--templates", style,
                      "--jobs", "2")
     assert result.exit_code == 0, result.output

@@ -13,14 +13,11 @@ import pytest
 import weasyprint
 from pikepdf import Array, Dictionary, Name, String
 
-from reportgen.check import check_pdf
-from reportgen.pdfmerge import (
-    graft_outline,
-    page_texts,
-    place_external_page,
-    replace_with_tagged_pages,
-)
-from reportgen.tagging import _elements, add_header_scopes
+from reportgen.pdf.check import check_pdf
+from reportgen.pdf.finish import add_header_scopes
+from reportgen.pdf.graft import graft_outline, replace_with_tagged_pages
+from reportgen.pdf.place import page_texts, place_external_page
+from reportgen.pdf.structure import walk_elements
 
 HEADINGS_AND_TABLES = {"/H1", "/H2", "/Table", "/TH"}
 
@@ -169,11 +166,11 @@ def tagged_text(path: Path) -> list[tuple[str, str, int]]:
     found = []
     with pikepdf.open(path) as pdf:
         pages = page_index(pdf)
-        for element, _ in _elements(pdf.Root.StructTreeRoot):
+        for element, _ in walk_elements(pdf.Root.StructTreeRoot):
             if role(element) not in HEADINGS_AND_TABLES:
                 continue
             items = []
-            for sub, _ in _elements(element):
+            for sub, _ in walk_elements(element):
                 items += [(pages.get(p), m) for p, m in content_items(sub)]
             words = "".join(text[item] for item in items).strip()
             found.append((role(element), words, min(p for p, _ in items)))
@@ -226,7 +223,7 @@ def assert_structure_matches_content(pdf: pikepdf.Pdf, paper_pages: set[int]) ->
     papers' pages that element is in the tree; no element holds an MCID no page has;
     /P is each element's real parent. ``pdf`` is a saved file, opened."""
     tree = pdf.Root.StructTreeRoot
-    reachable = {e.objgen for e, _ in _elements(tree)}
+    reachable = {e.objgen for e, _ in walk_elements(tree)}
     entries = parent_tree(pdf)
     on_page: dict[tuple, set[int]] = {}
     for number, page in enumerate(pdf.pages):
@@ -238,7 +235,7 @@ def assert_structure_matches_content(pdf: pikepdf.Pdf, paper_pages: set[int]) ->
             assert (page.objgen, mcid) in set(content_items(element)), (number, mcid)
             if number in paper_pages:
                 assert element.objgen in reachable, (number, mcid)
-    for element, ancestors in _elements(tree):
+    for element, ancestors in walk_elements(tree):
         for page, mcid in content_items(element):
             assert mcid in on_page[page]
         parent = ancestors[-1] if ancestors else tree
@@ -325,14 +322,14 @@ def test_grafted_papers_keep_language_title_and_header_ids(pack):
         assert [str(p.T) for p in parts] == ["Paper Alpha", "Paper Bravo"]
         assert "/Lang" not in parts[0] and str(parts[1].Lang) == "cy"
         assert not any(role(e) == "/Div" and len(e.get("/K", [])) == 0
-                       for e, _ in _elements(tree))  # the frame pages' empty divs went
+                       for e, _ in walk_elements(tree))  # the frame pages' empty divs went
         ids = pikepdf.NameTree(tree.IDTree)
-        headers = [e for e, _ in _elements(tree) if role(e) == "/TH"]
+        headers = [e for e, _ in walk_elements(tree) if role(e) == "/TH"]
         assert len({str(th.ID) for th in headers}) == len(headers) == 4
-        for element, ancestors in _elements(tree):
+        for element, ancestors in walk_elements(tree):
             if role(element) == "/TD":
                 table = next(a for a in reversed(ancestors) if role(a) == "/Table")
-                in_table = {e.objgen for e, _ in _elements(table)}
+                in_table = {e.objgen for e, _ in walk_elements(table)}
                 for header in element.A.Headers:
                     th = ids[str(header)]
                     assert role(th) == "/TH" and th.objgen in in_table
@@ -384,11 +381,11 @@ def test_qpdf_maps_page_references_to_the_pages_copied_first(tmp_path):
     with pikepdf.open(source) as src, pikepdf.new() as target:
         copies = {target.copy_foreign(page.obj).objgen for page in src.pages}
         tree = target.copy_foreign(src.Root.StructTreeRoot)
-        pages = {e.Pg.objgen for e, _ in _elements(tree) if "/Pg" in e}
+        pages = {e.Pg.objgen for e, _ in walk_elements(tree) if "/Pg" in e}
         assert pages == copies
         annots = {a.objgen for objgen in copies
                   for a in target.get_object(objgen).get("/Annots", ())}
-        objrs = {kid.Obj.objgen for e, _ in _elements(tree) for kid in e.K
+        objrs = {kid.Obj.objgen for e, _ in walk_elements(tree) for kid in e.K
                  if isinstance(kid, pikepdf.Dictionary) and "/Obj" in kid}
         assert objrs == annots and len(annots) == 2
 
@@ -411,10 +408,10 @@ def test_odd_inputs_kids_trees_maps_legacy_dests_and_actions(tmp_path):
                                          Limits=Array([nums[2], nums[-2]])))]))
         tree.RoleMap = Dictionary(Callout=Name.Div)
         tree.ClassMap = Dictionary(Box=Dictionary(O=Name.Layout, Padding=2))
-        paragraph = next(e for e, _ in _elements(tree) if role(e) == "/P")
+        paragraph = next(e for e, _ in walk_elements(tree) if role(e) == "/P")
         paragraph.S = Name("/Callout")
         paragraph.C = Name("/Box")
-        ths = [e for e, _ in _elements(tree) if role(e) == "/TH"]
+        ths = [e for e, _ in walk_elements(tree) if role(e) == "/TH"]
         tree.IDTree = Dictionary(Names=Array([x for th in sorted(ths, key=lambda t: str(t.ID))
                                                for x in (th.ID, th)]))
         named = dict(pikepdf.NameTree(pdf.Root.Names.Dests).items())
@@ -452,14 +449,14 @@ def test_odd_inputs_kids_trees_maps_legacy_dests_and_actions(tmp_path):
         assert "/Nums" in tree.ParentTree and "/Kids" not in tree.ParentTree
         assert tree.RoleMap.Callout == Name.P and tree.RoleMap.Callout_2 == Name.Div
         assert int(tree.ClassMap.Box.Padding) == 1 and int(tree.ClassMap.Box_2.Padding) == 2
-        roles = [(e.S, e.get("/C")) for e, _ in _elements(tree) if "/C" in e]
+        roles = [(e.S, e.get("/C")) for e, _ in walk_elements(tree) if "/C" in e]
         assert roles == [(Name("/Callout_2"), Name("/Box_2"))] * 2
         ids = [str(k) for k in list(tree.IDTree.Names)[::2]]
         assert len(ids) == len(set(ids)) == 4
         assert links(pdf, 1)[0] == ("page", 2) and links(pdf, 3)[0] == ("page", 4)
         document = tree.K[0]
         assert [role(kid) for kid in document.K] == ["/H1", "/H2", "/L", "/Part", "/Part"]
-        parts = [e for e, _ in _elements(tree) if role(e) == "/Part"]
+        parts = [e for e, _ in walk_elements(tree) if role(e) == "/Part"]
         assert len(parts) == 2 and parts[0].objgen != parts[1].objgen
         pages = page_index(pdf)
         item = next(i for i in pdf.open_outline().root[0].children if i.title == "Item 2")
@@ -534,7 +531,7 @@ def test_placed_pages_are_sound_and_accessible(placed):
 
 def test_placed_pages_are_scaled_into_the_rect_keeping_their_shape(placed):
     with pikepdf.open(placed) as pdf:
-        figures = [e for e, _ in _elements(pdf.Root.StructTreeRoot) if role(e) == "/Figure"]
+        figures = [e for e, _ in walk_elements(pdf.Root.StructTreeRoot) if role(e) == "/Figure"]
         boxes = [[float(v) for v in f.A.BBox] for f in figures]
         assert [str(f.Alt) for f in figures][:3] == [
             "Appendix letter, page 1", "Appendix wide, page 1", "Appendix turned, page 1"]

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from reportgen.model import Action, Due, Milestone, Paper, Report
-from reportgen.progress import (
+from reportgen.analysis.progress import (
     COMPLETED,
     IMPROVED,
     NEW,
@@ -16,7 +15,8 @@ from reportgen.progress import (
     WORSENED,
     compare,
 )
-from reportgen.schema import Status
+from reportgen.workbook.model import Action, Due, Milestone, Paper, Report
+from reportgen.workbook.schema import Status
 
 S = Status
 

@@ -18,8 +18,9 @@ import weasyprint
 from conftest import ROOT, run_cli
 from workbooks import paper_workbook
 
-from reportgen.check import check_pdf
-from reportgen.render import Theme, make_environment
+from reportgen.pdf.check import check_pdf
+from reportgen.render.environment import make_environment
+from reportgen.render.theme import Theme
 
 EXAMPLE = ROOT / "data" / "dorset-od-framework-2018.xlsx"
 STEM = "organisational-development-framework-update-2018-2019"

@@ -11,7 +11,7 @@ import math
 
 import pytest
 
-from reportgen.spc import Assurance, Direction, SpcResult, Variation, xmr
+from reportgen.analysis.spc import Assurance, Direction, SpcResult, Variation, xmr
 
 HIGHER, LOWER, NEUTRAL = Direction.HIGHER, Direction.LOWER, Direction.NEUTRAL
 

@@ -1,4 +1,4 @@
-"""A long paper laid out in parts in parallel processes (reportgen.split) must give the
+"""A long paper laid out in parts in parallel processes (reportgen.pdf.split) must give the
 same pages as laying it out in one piece: same text, page numbers, bookmarks, tags."""
 
 from __future__ import annotations
@@ -14,14 +14,8 @@ from conftest import ROOT, run_cli
 from pdftext import outline_titles, page_texts
 from workbooks import paper_workbook
 
-from reportgen.split import (
-    CannotSplit,
-    LaidOut,
-    PageFacts,
-    SplitPaper,
-    _estimate_first_page,
-    split_html,
-)
+from reportgen.pdf.pool import LaidOut, PageFacts
+from reportgen.pdf.split import CannotSplit, SplitPaper, _estimate_first_page, split_html
 
 EXAMPLE = ROOT / "data" / "dorset-od-framework-2018.xlsx"
 

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.analysis import metrics_frame, percent, status_summary, themes
-from reportgen.dates import read_date
-from reportgen.markup import render_markup
-from reportgen.model import Action, Due, Metric, Milestone
-from reportgen.render import css_string
+from reportgen.analysis.figures import metrics_frame, percent, status_summary, themes
+from reportgen.render.environment import css_string
+from reportgen.render.markup import render_markup
 from reportgen.safeio import atomic_write, slugify
-from reportgen.schema import Status
+from reportgen.workbook.dates import read_date
+from reportgen.workbook.model import Action, Due, Metric, Milestone
+from reportgen.workbook.schema import Status
 
 
 @pytest.mark.parametrize(("count", "population", "expected"), [
@@ -134,7 +134,7 @@ def test_stale_temporaries_are_cleaned(tmp_path):
 
 
 def test_readme_workbook_format_matches_the_schema():
-    from reportgen.docs import replace_section
+    from reportgen.workbook.reference import replace_section
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     assert readme == replace_section(readme), "run scripts/update_readme.py"

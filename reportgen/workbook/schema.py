@@ -6,6 +6,7 @@ format is described once.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -211,6 +212,9 @@ APPENDICES = TableSheet(
 
 #: Fewer months than this get a run chart rather than an SPC chart (Making Data Count).
 SPC_MIN_POINTS = 15
+
+#: How a paragraph quotes a metric's latest figure: [[Metric name]].
+METRIC_REFERENCE = re.compile(r"\[\[([^\[\]\n]+)\]\]")
 
 DIRECTIONS = {"higher is better": "higher", "lower is better": "lower", "neutral": "neutral"}
 

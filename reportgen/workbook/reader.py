@@ -3,7 +3,7 @@
 Values are read with python-calamine (about fifteen times faster than openpyxl on
 large sheets); the few things calamine does not report — Excel error values and
 formulas saved without a calculated value — are found by a quick scan of the
-sheet's XML. Nothing here judges the values; :mod:`reportgen.validate` does that.
+sheet's XML. Nothing here judges the values; :mod:`reportgen.workbook.validate` does that.
 This stage finds the sheets, header rows and columns, so later messages can say
 ``Actions!E7`` rather than "row 6", and reports structural problems.
 """
@@ -20,7 +20,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from reportgen.errors import InputError, Problem
-from reportgen.schema import PAPER_FIELDS, PAPER_SHEET, TABLE_SHEETS, TableSheet
+from reportgen.workbook.schema import PAPER_FIELDS, PAPER_SHEET, TABLE_SHEETS, TableSheet
 
 #: How far down a sheet to look for its header row (title rows may sit above it).
 HEADER_SEARCH_ROWS = 10

@@ -29,8 +29,8 @@ from html import escape
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from reportgen.schema import STATUS_COLOURS, Status
-from reportgen.spc import Assurance, Direction, SpcResult, Variation
+from reportgen.analysis.spc import Assurance, Direction, SpcResult, Variation
+from reportgen.workbook.schema import STATUS_COLOURS, Status
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -15,7 +15,7 @@ from pathlib import Path
 import pikepdf
 
 from reportgen.errors import InputError, Problem
-from reportgen.tagging import _elements
+from reportgen.pdf.structure import walk_elements
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ def _own_checks(pdf: pikepdf.Pdf):
                           "XMP metadata does not declare PDF/UA (pdfuaid:part)")
     pages = {page.objgen: number for number, page in enumerate(pdf.pages, start=1)}
     last_level = 0
-    for element, _ in _elements(root.StructTreeRoot):
+    for element, _ in walk_elements(root.StructTreeRoot):
         role = str(element.get("/S"))
         page_ref = element.get("/Pg")
         page = pages.get(page_ref.objgen) if isinstance(page_ref, pikepdf.Dictionary) else None

@@ -10,7 +10,7 @@ they would in the whole paper.
 
 Each part is laid out without its running header and footer, in a worker process,
 and grafted with its tags into the paper as soon as the parts before it are in
-(:func:`reportgen.pdfmerge.replace_with_tagged_pages`, as a meeting pack does with its
+(:func:`reportgen.pdf.graft.replace_with_tagged_pages`, as a meeting pack does with its
 papers), while the workers go on with the rest. A *frame* — one empty page for each
 page of the parts, of the same page kind, carrying the paper's running header and
 footer ("Page 3 of 41") — is laid out once the page count is known and drawn over the
@@ -25,20 +25,15 @@ from __future__ import annotations
 import copy
 import io
 import itertools
-import os
 import re
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportgen.pdf.layout import anchor_pages
+from reportgen.pdf.pool import Job, LaidOut, LayoutPool, PageFacts
+
 PART_BREAK = "data-part-break"
-#: A tracker of more rows than this starts each theme on a new page ...
-LONG_TRACKER_ROWS = 150
-#: ... and a new page after about this many rows of one theme: each is a part break.
-PART_ROWS = 200
-#: The last theme's last rows (about this many) start a page too: the part they share
-#: with the appendix list can only be laid out after all the others, so keep it short.
-LAST_PART_ROWS = 40
 #: Children of a table (or other element) cut open that every later part repeats.
 REPEATED = ("colgroup", "thead")
 #: Margin boxes blanked in a part: the frame draws the running header and footer.
@@ -47,33 +42,6 @@ MARGIN_BOXES = [f"{side}-{place}" for side in ("top", "bottom")
 MARGIN_BOXES += [f"{side}-{place}" for side in ("left", "right")
                  for place in ("top", "middle", "bottom")]
 PX = 0.75  # CSS px to PDF points
-
-
-def is_long_tracker(themes) -> bool:
-    """Whether the tracker has over ``LONG_TRACKER_ROWS`` rows (one per milestone)."""
-    return sum(len(action.milestones) for theme in themes
-               for action in theme.actions) > LONG_TRACKER_ROWS
-
-
-def tracker_part_starts(themes) -> set[tuple[int, int]]:
-    """(theme index, action index) of each action that starts a new page, and a new
-    part, inside a theme of a long tracker."""
-    if not is_long_tracker(themes):
-        return set()
-    rows = [[len(action.milestones) for action in theme.actions] for theme in themes]
-    starts = set()
-    for theme_index, sizes in enumerate(rows):
-        last_theme = theme_index == len(rows) - 1
-        chunk, remaining, tail_cut = 0, sum(sizes), False
-        for action_index, size in enumerate(sizes):
-            tail = last_theme and not tail_cut and remaining <= LAST_PART_ROWS
-            if action_index and (chunk + size > PART_ROWS or (tail and chunk >= LAST_PART_ROWS)):
-                starts.add((theme_index, action_index))
-                chunk = 0
-                tail_cut = tail_cut or tail
-            chunk += size
-            remaining -= size
-    return starts
 
 
 class CannotSplit(Exception):
@@ -193,107 +161,6 @@ def split_html(html: str) -> SplitPaper:
     return SplitPaper(parts, linked, shell, copy.deepcopy(cover) if cover is not None else None)
 
 
-# -- laying out (in worker processes) ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PageFacts:
-    """What the frame and the join need to know of a laid-out page."""
-
-    name: str  # CSS page name ("" for the default page)
-    size: tuple[float, float]  # width, height in CSS px
-    anchors: tuple[str, ...]
-    bookmarks: tuple[tuple[int, str, float, float], ...]  # level, label, x, y (px)
-    frame_element: tuple[str, dict[str, str]] | None  # a top-level element to repeat
-
-
-@dataclass(frozen=True)
-class LaidOut:
-    pdf: bytes
-    pages: list[PageFacts]
-
-
-@dataclass(frozen=True)
-class Job:
-    html: str
-    roots: tuple[str, ...]
-    epoch: str
-    debug: bool = False
-    options: tuple[tuple[str, object], ...] = (("pdf_variant", "pdf/ua-1"),)
-
-
-def _page_facts(page) -> PageFacts:
-    box = page._page_box  # WeasyPrint keeps the page box; its page type holds the name
-    name = box.page_type.name or ""
-    frame_element = None
-    html_box = box.children[0] if box.children else None
-    body_box = html_box.children[0] if html_box is not None and html_box.children else None
-    first = body_box.children[0] if body_box is not None and body_box.children else None
-    element = getattr(first, "element", None)
-    if element is not None and "appended-page" in (element.get("class") or "").split():
-        frame_element = (element.tag, {k: v for k, v in element.attrib.items() if k != "id"})
-    return PageFacts(
-        name=name, size=(page.width, page.height), anchors=tuple(page.anchors),
-        bookmarks=tuple((level, label, x, y) for level, label, (x, y), _ in page.bookmarks),
-        frame_element=frame_element)
-
-
-def lay_out(job: Job) -> LaidOut:
-    """Worker: lay out one HTML document (a part, or the frame) as a tagged PDF."""
-    from reportgen.pdf import lay_out_html
-
-    document, data = lay_out_html(job.html, [Path(root) for root in job.roots], job.epoch,
-                                  dict(job.options), debug=job.debug)
-    return LaidOut(data, [_page_facts(page) for page in document.pages])
-
-
-#: Laid out by each worker as it starts, to load the fonts papers use.
-WARM_UP_HTML = ('<p style="font-family: Arial, \'Liberation Sans\', sans-serif">Warm '
-                '<b>up</b></p><p style="font-family: \'DejaVu Sans\'">&#x2713;</p>')
-
-
-def _warm_up() -> None:
-    """Worker start: import WeasyPrint and load the fonts (about half a second) while
-    the main process is still reading the workbook and drawing the charts."""
-    import logging
-
-    import weasyprint
-
-    logging.getLogger("weasyprint").setLevel(logging.CRITICAL)
-    weasyprint.HTML(string=WARM_UP_HTML).render()
-
-
-class LayoutPool:
-    """Worker processes that lay out HTML, started before there is any to lay out.
-
-    A paper's build opens the pool first thing, so the workers import WeasyPrint on the
-    other CPUs while the workbook is read and analysed; the whole layout then happens
-    in them (split into parts when the paper allows).
-    """
-
-    def __init__(self, jobs: int):
-        self.jobs = jobs
-        self._executor = ProcessPoolExecutor(max_workers=jobs, initializer=_warm_up)
-        for _ in range(jobs):  # start every worker now, not on first use
-            self._executor.submit(int)
-
-    def submit(self, job: Job) -> Future[LaidOut]:
-        return self._executor.submit(lay_out, job)
-
-    def map(self, function, items):
-        """Other work for the same processes (a pack's papers), results in order."""
-        return self._executor.map(function, items)
-
-    def close(self) -> None:
-        self._executor.shutdown(wait=True, cancel_futures=True)
-
-    def __enter__(self) -> LayoutPool:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()
-
-
 # -- the frame and the join ----------------------------------------------------------------
 
 
@@ -355,11 +222,12 @@ class _Joiner:
         self._grafted: dict = {}
 
     def add(self, part: LaidOut) -> None:
+        # pikepdf and the modules built on it are imported when the first part is
+        # joined, not at start-up: a build's workers should start without waiting.
         import pikepdf
 
-        from reportgen.pdf import anchor_pages
-        from reportgen.pdfmerge import replace_with_tagged_pages
-        from reportgen.tagging import add_header_scopes
+        from reportgen.pdf.finish import add_header_scopes
+        from reportgen.pdf.graft import replace_with_tagged_pages
 
         start = len(self.pages)
         source = pikepdf.open(io.BytesIO(part.pdf))
@@ -381,9 +249,9 @@ class _Joiner:
         """The joined PDF (open; the caller saves it; its table headers have their
         scopes) with the frame's running header and footer drawn over every page, and
         each anchor's page index."""
-        import pikepdf
+        import pikepdf  # see add(): imported when parts are joined
 
-        from reportgen.pdfmerge import draw_over
+        from reportgen.pdf.graft import draw_over
 
         frame_pages = [page for frame in frames for page in frame.pages]
         if self.pdf is None or len(frame_pages) != len(self.pages) or any(
@@ -403,9 +271,9 @@ class _Joiner:
 def _document_as_part(pdf) -> dict:
     """Make the structure's top a /Part inside a new /Document, as every later part's
     will be; what to tell replace_with_tagged_pages it need not walk again."""
-    import pikepdf
+    import pikepdf  # see _Joiner.add: imported when parts are joined
 
-    from reportgen.tagging import _elements
+    from reportgen.pdf.structure import walk_elements
 
     root = pdf.Root.StructTreeRoot
     kids = root.get("/K")
@@ -423,7 +291,7 @@ def _document_as_part(pdf) -> dict:
         Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document, P=root, K=pikepdf.Array([part])))
     part.P = document
     root.K = pikepdf.Array([document])
-    ids = {bytes(element.ID): element for element, _ in _elements(part)
+    ids = {bytes(element.ID): element for element, _ in walk_elements(part)
            if isinstance(element.get("/ID"), pikepdf.String)}
     return {part.objgen: ({page.objgen for page in pdf.pages}, ids)}
 
@@ -534,10 +402,3 @@ def lay_out_in_parts(split: SplitPaper, *, pool: LayoutPool, roots: list[Path], 
     finally:
         for future in [*futures.values(), *([guess[1]] if guess else [])]:
             future.cancel()
-
-
-def default_jobs() -> int:
-    """The CPUs this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1

@@ -1,17 +1,18 @@
-"""Assemble a meeting pack from tagged PDFs without losing their tags.
+"""Put a tagged PDF's pages in place of a frame's pages without losing their tags.
 
 A plain page merge keeps the structure tree (the PDF/UA tags) of one document only:
-every other part arrives untagged, and the pack fails the accessibility checks its
-parts passed. The pack is built instead from a *frame* PDF made by WeasyPrint (cover,
-agenda, and one frame page per pack page carrying the running header and footer), and
-each paper is brought in with its structure:
+every other part arrives untagged, and the whole fails the accessibility checks its
+parts passed. A meeting pack (and a paper laid out in parts) is built instead from a
+*frame* PDF made by WeasyPrint — one frame page per page, carrying the running header
+and footer — and each tagged PDF is brought in with its structure:
 
-- :func:`replace_with_tagged_pages` swaps a paper's own tagged pages in for its frame
-  pages, grafts the paper's structure tree into the pack's, and draws the frame page's
+- :func:`replace_with_tagged_pages` swaps the PDF's own tagged pages in for its frame
+  pages, grafts its structure tree into the target's, and draws the frame page's
   header and footer over each page as an artifact;
-- :func:`graft_outline` brings the paper's bookmarks along;
-- :func:`place_external_page` draws a page of an untagged (or foreign) PDF into a frame
-  page as a tagged figure, keeping its form field values and its links.
+- :func:`draw_over` draws one page over another as an artifact;
+- :func:`graft_outline` brings the PDF's bookmarks along.
+
+Untagged (other authors') PDFs are drawn in as figures by :mod:`reportgen.pdf.place`.
 
 The frame pages keep their object identity (the paper's page dictionary is moved into
 them), so everything in the frame that pointed at a frame page — agenda links, the
@@ -21,28 +22,43 @@ frame's bookmarks, named destinations — now leads to the paper's page.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Iterable, Iterator, Mapping
 
 import pikepdf
-from pikepdf import Array, Dictionary, Name, Operator, String
+from pikepdf import Array, Dictionary, Name, String
 
-from reportgen.tagging import _elements, _parent_tree_entry
-
-ObjGen = tuple[int, int]
+from reportgen.pdf.structure import (
+    ObjGen,
+    after_earlier_pages,
+    dest_key,
+    explicit_destination,
+    flat_name_tree,
+    insert_kid,
+    is_element,
+    is_mcid,
+    item_page,
+    kids_of,
+    link_target,
+    name_tree,
+    named_destinations,
+    number_tree,
+    page_number,
+    read_parent_tree,
+    standard_role,
+    strip_mcids,
+    structure_root,
+    subtree_pages,
+    walk_elements,
+    write_parent_tree,
+)
 
 #: Page attributes a page may inherit from its /Pages ancestors (PDF 32000-1, 7.7.3.4);
 #: a page copied on its own loses its /Parent, so these are written onto it.
 _INHERITABLE = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
 
+
 #: Set on the (discarded) copies of a source's pages once they are merged.
 _USED = "/RgMerged"
-
-#: Dictionaries in a structure element's /K that are content, not elements.
-_CONTENT_ITEM_TYPES = (Name.MCR, Name.OBJR)
-
-
-# --------------------------------------------------------------------------- copying
 
 
 def _copy(target: pikepdf.Pdf, obj):
@@ -100,234 +116,6 @@ def _retarget(roots: Iterable, mapping: dict[ObjGen, pikepdf.Object]) -> None:
                 stack.append(value)
 
 
-# ------------------------------------------------------------------- number/name trees
-
-
-def _tree_items(node, leaves: str, depth: int = 0) -> list[tuple[object, object]]:
-    """All (key, value) pairs of a number or name tree (``leaves`` is "/Nums" or
-    "/Names"), whether its pairs sit in the root or in /Kids."""
-    if not isinstance(node, pikepdf.Dictionary) or depth > 32:
-        return []
-    pairs = node.get(leaves)
-    items = ([(pairs[i], pairs[i + 1]) for i in range(0, len(pairs) - 1, 2)]
-             if isinstance(pairs, pikepdf.Array) else [])
-    for kid in node.get("/Kids", ()):
-        items += _tree_items(kid, leaves, depth + 1)
-    return items
-
-
-def _number_tree(node) -> list[tuple[int, object]]:
-    return [(int(key), value) for key, value in _tree_items(node, "/Nums")]
-
-
-def _name_tree(node) -> list[tuple[bytes, object]]:
-    return [(bytes(key), value) for key, value in _tree_items(node, "/Names")]
-
-
-def _flat_name_tree(pdf: pikepdf.Pdf, items: Mapping[bytes, object]) -> pikepdf.Dictionary:
-    """A one-level name tree (keys sorted bytewise, as the format requires).
-
-    The array is built in one go: growing a pikepdf Array item by item is quadratic.
-    """
-    names: list = []
-    for key in sorted(items):
-        names += (String(key), items[key])
-    return pdf.make_indirect(Dictionary(Names=Array(names)))
-
-
-def _parent_tree(tree: pikepdf.Dictionary) -> dict[int, object]:
-    return dict(_number_tree(tree.get("/ParentTree")))
-
-
-def _write_parent_tree(pdf: pikepdf.Pdf, tree: pikepdf.Dictionary,
-                       entries: Mapping[int, object], next_key: int) -> None:
-    """Write the ParentTree as a single /Nums array (a /Kids tree is flattened)."""
-    nums: list = []
-    for key in sorted(entries):
-        nums += (key, entries[key])
-    tree.ParentTree = pdf.make_indirect(Dictionary(Nums=Array(nums)))
-    tree.ParentTreeNextKey = max(next_key, max(entries, default=-1) + 1)
-
-
-def _flatten_parent_tree(pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
-    """The StructTreeRoot, with its ParentTree flattened to /Nums (for tagging helpers)."""
-    tree = _structure_root(pdf)
-    current = tree.get("/ParentTree")
-    if isinstance(current, pikepdf.Dictionary) and "/Kids" not in current and \
-            isinstance(current.get("/Nums"), pikepdf.Array):
-        return tree  # already flat (every placement after the first in a pack)
-    _write_parent_tree(pdf, tree, _parent_tree(tree), int(tree.get("/ParentTreeNextKey", 0)))
-    return tree
-
-
-def _named_destinations(pdf: pikepdf.Pdf) -> dict[tuple[str, bytes], object]:
-    """Named destinations: ("s", name) from the /Names /Dests tree, ("n", name) from
-    the older /Dests dictionary (a link's /Dest string or name picks the table)."""
-    found: dict[tuple[str, bytes], object] = {}
-    names = pdf.Root.get("/Names")
-    if isinstance(names, pikepdf.Dictionary):
-        found.update({("s", key): value for key, value in _name_tree(names.get("/Dests"))})
-    dests = pdf.Root.get("/Dests")
-    if isinstance(dests, pikepdf.Dictionary):
-        found.update({("n", key[1:].encode()): value for key, value in dests.items()})
-    return found
-
-
-def _dest_key(dest) -> tuple[str, bytes] | None:
-    if isinstance(dest, pikepdf.String):
-        return ("s", bytes(dest))
-    if isinstance(dest, pikepdf.Name):
-        return ("n", str(dest)[1:].encode())
-    return None
-
-
-def _explicit(dest, named: Mapping[tuple[str, bytes], object]) -> pikepdf.Array | None:
-    """``dest`` as an explicit destination array (named ones looked up)."""
-    key = _dest_key(dest)
-    if key is not None:
-        dest = named.get(key)
-    if isinstance(dest, pikepdf.Dictionary):
-        dest = dest.get("/D")
-    return dest if isinstance(dest, pikepdf.Array) and len(dest) > 0 else None
-
-
-def _link_target(annot: pikepdf.Dictionary):
-    """The destination of a link annotation or of its GoTo action, else None."""
-    if "/Dest" in annot:
-        return annot.Dest
-    action = annot.get("/A")
-    if isinstance(action, pikepdf.Dictionary) and action.get("/S") == Name.GoTo:
-        return action.get("/D")
-    return None
-
-
-def _page_number(dest_page, pages: Mapping[ObjGen, int], count: int) -> int | None:
-    if isinstance(dest_page, pikepdf.Dictionary):
-        return pages.get(dest_page.objgen)
-    if isinstance(dest_page, int) and not isinstance(dest_page, bool) and 0 <= dest_page < count:
-        return dest_page  # remote-style destination: a page number
-    return None
-
-
-# ------------------------------------------------------------------ structure tree
-
-
-def _structure_root(pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
-    """The StructTreeRoot, created (with a Document element) if the PDF has none."""
-    tree = pdf.Root.get("/StructTreeRoot")
-    if isinstance(tree, pikepdf.Dictionary):
-        return tree
-    tree = pdf.Root.StructTreeRoot = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
-    tree.K = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=tree,
-                                          K=Array()))
-    tree.ParentTree = pdf.make_indirect(Dictionary(Nums=Array()))
-    tree.ParentTreeNextKey = 0
-    pdf.Root.MarkInfo = Dictionary(Marked=True)
-    return tree
-
-
-def _is_element(obj) -> bool:
-    return (isinstance(obj, pikepdf.Dictionary) and "/S" in obj
-            and obj.get("/Type") not in _CONTENT_ITEM_TYPES)
-
-
-def _kids(node) -> list:
-    kids = node.get("/K")
-    if kids is None:
-        return []
-    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
-
-
-def _own_page(node, inherited: ObjGen | None) -> ObjGen | None:
-    page = node.get("/Pg")
-    return page.objgen if isinstance(page, pikepdf.Dictionary) else inherited
-
-
-def _item_page(item: pikepdf.Dictionary, inherited: ObjGen | None) -> ObjGen | None:
-    """Page of a marked-content or object reference (an annotation's /P if need be)."""
-    page = item.get("/Pg")
-    if isinstance(page, pikepdf.Dictionary):
-        return page.objgen
-    target = item.get("/Obj")
-    if isinstance(target, pikepdf.Dictionary) and isinstance(target.get("/P"),
-                                                             pikepdf.Dictionary):
-        return target.P.objgen
-    return inherited
-
-
-def _is_mcid(kid) -> bool:
-    return isinstance(kid, int) and not isinstance(kid, bool)
-
-
-def _subtree_pages(node, inherited: ObjGen | None = None, depth: int = 0) -> set[ObjGen]:
-    """The pages an element (its own /Pg and all its content) is on."""
-    own = _own_page(node, inherited)
-    pages = {own} if "/Pg" in node and own else set()
-    if depth > 200:
-        return pages
-    for kid in _kids(node):
-        if _is_mcid(kid):
-            if own:
-                pages.add(own)
-        elif _is_element(kid):
-            pages |= _subtree_pages(kid, own, depth + 1)
-        elif isinstance(kid, pikepdf.Dictionary):
-            page = _item_page(kid, own)
-            if page:
-                pages.add(page)
-    return pages
-
-
-def _role(element: pikepdf.Dictionary, role_map) -> Name:
-    """The standard structure type ``element`` stands for, through the RoleMap."""
-    role, seen = element.get("/S"), set()
-    while isinstance(role_map, pikepdf.Dictionary) and role in role_map and role not in seen:
-        seen.add(role)
-        role = role_map[role]
-    return role
-
-
-def _insert_kid(parent: pikepdf.Dictionary, position: int, kid: pikepdf.Dictionary) -> None:
-    kids = parent.get("/K")
-    if not isinstance(kids, pikepdf.Array):
-        parent.K = kids = Array([] if kids is None else [kids])
-    kids.insert(position, kid)
-    kid.P = parent
-
-
-def _after_earlier_pages(tree: pikepdf.Dictionary, index_of: Mapping[ObjGen, int],
-                         before: int, later: set[ObjGen],
-                         pages_of=_subtree_pages) -> tuple[pikepdf.Dictionary, int]:
-    """Parent and position just after the structure elements of pages before ``before``.
-
-    Descends into an element only if it also holds content of later pages (it spans
-    the insertion point), and always into a lone Document element, so a paper goes
-    inside the pack's Document rather than beside it.
-    """
-    node = tree
-    for _ in range(200):
-        kids = _kids(node)
-        elements = [(i, kid) for i, kid in enumerate(kids) if _is_element(kid)]
-        if (node is tree and len(elements) == 1
-                and _role(elements[0][1], tree.get("/RoleMap")) == Name.Document):
-            node = elements[0][1]
-            continue
-        last: tuple[int, pikepdf.Dictionary, set[ObjGen]] | None = None
-        for position, kid in reversed(elements):  # from the end: the last such element
-            pages = pages_of(kid)                 # is found without walking all before it
-            if any(index_of.get(page, before) < before for page in pages):
-                last = (position, kid, pages)
-                break
-        if last is None:
-            return node, 0
-        position, kid, pages = last
-        spans = any(page in later or index_of.get(page, -1) >= before for page in pages)
-        if not spans:
-            return node, position + 1
-        node = kid
-    return node, len(_kids(node))
-
-
 class _Pruner:
     """One walk of the pack's structure tree that takes out what tagged the frame pages.
 
@@ -381,11 +169,11 @@ class _Pruner:
                         self.anchor = (node, len(kept))
                     drop = not keep
                 else:
-                    page = _item_page(kid, own)
+                    page = item_page(kid, own)
                     if page:
                         pages.add(page)
                     drop = page in removed
-            elif _is_mcid(kid):
+            elif is_mcid(kid):
                 if own:
                     pages.add(own)
                 drop = own in removed
@@ -412,59 +200,7 @@ class _Pruner:
     def pages_of(self, element, inherited: ObjGen | None = None) -> set[ObjGen]:
         if element.is_indirect and element.objgen in self.pages:
             return self.pages[element.objgen]
-        return _subtree_pages(element, inherited)
-
-
-# --------------------------------------------------------------------- content
-
-
-def _strip_mcids(stream: pikepdf.Stream, tag: Name | None = None) -> None:
-    """Turn ``/Tag <</MCID n>> BDC`` into ``/<tag> BMC`` in a form's content (with
-    ``tag=None``, into ``/Tag BMC``: the sequence keeps its own tag).
-
-    The frame page's own marked content (WeasyPrint tags margin boxes as /Span with an
-    MCID) must not carry MCIDs once it is an artifact inside a Form XObject: they would
-    point into a ParentTree entry that no longer exists. They become /Artifact too, so
-    tools that look only at the innermost tag (pdfminer, pdfplumber) also see an
-    artifact. A placed page's own tags (a tagged source) keep their tag names but lose
-    their MCIDs for the same reason: its /Figure's alternative text stands for it.
-    Other marked content, such as optional-content markers, is left alone.
-    """
-    resources = stream.get("/Resources")
-    properties = resources.get("/Properties") if isinstance(resources, pikepdf.Dictionary) else None
-    instructions = pikepdf.parse_content_stream(stream)
-    changed = False
-    out = []
-    for instruction in instructions:
-        if isinstance(instruction, pikepdf.ContentStreamInstruction) \
-                and instruction.operator == Operator("BDC") and len(instruction.operands) == 2:
-            own_tag, props = instruction.operands
-            if isinstance(props, pikepdf.Name) and isinstance(properties, pikepdf.Dictionary):
-                props = properties.get(props)
-            if isinstance(props, pikepdf.Dictionary) and "/MCID" in props:
-                out.append(pikepdf.ContentStreamInstruction([tag or own_tag], Operator("BMC")))
-                changed = True
-                continue
-        out.append(instruction)
-    if changed:
-        stream.write(pikepdf.unparse_content_stream(out))
-
-
-def _drop_struct_parents(form: pikepdf.Stream, seen: set[ObjGen] | None = None) -> None:
-    """Remove /StructParents from forms nested in a placed page: their keys name the
-    source's ParentTree, not the pack's."""
-    seen = set() if seen is None else seen
-    if form.objgen in seen:
-        return
-    seen.add(form.objgen)
-    if "/StructParents" in form:
-        del form.StructParents
-    resources = form.get("/Resources")
-    xobjects = resources.get("/XObject") if isinstance(resources, pikepdf.Dictionary) else None
-    if isinstance(xobjects, pikepdf.Dictionary):
-        for xobject in xobjects.values():
-            if isinstance(xobject, pikepdf.Stream) and xobject.get("/Subtype") == Name.Form:
-                _drop_struct_parents(xobject, seen)
+        return subtree_pages(element, inherited)
 
 
 def _form_xobjects(resources, seen: set[ObjGen]) -> Iterator[pikepdf.Stream]:
@@ -515,7 +251,7 @@ def _artifact_form(page: pikepdf.Page, same_geometry: bool) -> pikepdf.Stream:
     form.write(form.read_bytes())
     if same_geometry:
         form.BBox = Array([float(v) for v in page.mediabox])
-    _strip_mcids(form, Name.Artifact)
+    strip_mcids(form, Name.Artifact)
     return form
 
 
@@ -538,9 +274,6 @@ def _draw_artifact(page: pikepdf.Page, form: pikepdf.Stream, same_geometry: bool
             form, Name(name), pikepdf.Rectangle(*box), allow_expand=True)
     page.contents_add(b"q\n", prepend=True)
     page.contents_add(b"Q\n/Artifact BMC\n" + placement + b"\nEMC\n")
-
-
-# --------------------------------------------------------------- role/class/ID maps
 
 
 def _merge_map(tree: pikepdf.Dictionary, source_tree: pikepdf.Dictionary,
@@ -614,9 +347,6 @@ def _unique_prefix(stem: str, taken: set[bytes], ids: set[bytes]) -> bytes:
         number += 1
 
 
-# ------------------------------------------------------------------ the functions
-
-
 #: What earlier calls grafted into a target: element -> (its pages, the IDs inside it).
 Grafted = dict[ObjGen, tuple[set[ObjGen], dict[bytes, pikepdf.Dictionary]]]
 
@@ -672,8 +402,8 @@ def replace_with_tagged_pages(target: pikepdf.Pdf, start: int, source: pikepdf.P
 
     frames = [target.pages[start + i] for i in range(count)]
     removed = {frame.objgen for frame in frames}
-    tree = _structure_root(target)
-    entries = _parent_tree(tree)
+    tree = structure_root(target)
+    entries = read_parent_tree(tree)
     next_key = max(max(entries, default=-1) + 1, int(tree.get("/ParentTreeNextKey", 0)))
 
     # 1. Everything that tagged the frame pages goes; a marker holds the paper's place.
@@ -684,8 +414,8 @@ def replace_with_tagged_pages(target: pikepdf.Pdf, start: int, source: pikepdf.P
     anchor = pruner.anchor
     if anchor is None:
         index_of = {page.objgen: i for i, page in enumerate(target.pages)}
-        anchor = _after_earlier_pages(tree, index_of, start, removed, pruner.pages_of)
-    _insert_kid(anchor[0], anchor[1], marker)
+        anchor = after_earlier_pages(tree, index_of, start, removed, pruner.pages_of)
+    insert_kid(anchor[0], anchor[1], marker)
     for frame in frames:
         entries.pop(int(frame.obj.get("/StructParents", -1)), None)
         for annot in frame.obj.get("/Annots", ()):
@@ -711,7 +441,7 @@ def replace_with_tagged_pages(target: pikepdf.Pdf, start: int, source: pikepdf.P
         source_tree = source.Root.StructTreeRoot
         copies = [target.copy_foreign(page.obj) for page in source.pages]
     copied_tree = _copy(target, source_tree)
-    source_named = _named_destinations(source)
+    source_named = named_destinations(source)
     copied_named = {key: _copy(target, value) for key, value in source_named.items()}
     for copy, page in zip(copies, source.pages, strict=True):
         for key in _INHERITABLE:
@@ -730,7 +460,7 @@ def replace_with_tagged_pages(target: pikepdf.Pdf, start: int, source: pikepdf.P
         frames = [target.pages[start + offset] for offset in range(count)]
 
     # 4. ParentTree keys: renumbered after the pack's, for pages, annotations and forms.
-    source_entries = dict(_number_tree(copied_tree.get("/ParentTree")))
+    source_entries = dict(number_tree(copied_tree.get("/ParentTree")))
     key_map: dict[int, int] = {}
     seen_forms: set[ObjGen] = set()
     for frame in frames:
@@ -749,13 +479,13 @@ def replace_with_tagged_pages(target: pikepdf.Pdf, start: int, source: pikepdf.P
                 if old in source_entries:
                     entries[key_map[old]] = source_entries[old]
             holder[key] = key_map[old]
-    _write_parent_tree(target, tree, entries, next_key)
+    write_parent_tree(target, tree, entries, next_key)
 
     # 5. Role and class names, element IDs.
     role_renames = _merge_map(tree, copied_tree, "/RoleMap")
     class_renames = _merge_map(tree, copied_tree, "/ClassMap")
-    grafted_kids = [kid for kid in _kids(copied_tree) if _is_element(kid)]
-    source_elements = [element for element, _ in _elements(copied_tree)]
+    grafted_kids = [kid for kid in kids_of(copied_tree) if is_element(kid)]
+    source_elements = [element for element, _ in walk_elements(copied_tree)]
     with_ids = []
     for element in source_elements:
         if str(element.S) in role_renames:
@@ -764,14 +494,15 @@ def replace_with_tagged_pages(target: pikepdf.Pdf, start: int, source: pikepdf.P
             element.C = _rename_classes(element.C, class_renames)
         if isinstance(element.get("/ID"), pikepdf.String):
             with_ids.append(element)
-    taken = set(pruner.ids) | {key for key, _ in _name_tree(tree.get("/IDTree"))}
+    taken = set(pruner.ids) | {key for key, _ in name_tree(tree.get("/IDTree"))}
     ids = {bytes(e.ID) for e in with_ids}
-    ids |= {key for key, _ in _name_tree(copied_tree.get("/IDTree"))}
+    ids |= {key for key, _ in name_tree(copied_tree.get("/IDTree"))}
     if ids & taken:
         _prefix_ids(source_elements, ids, _unique_prefix(f"p{start + 1}", taken, ids))
 
     # 6. Graft: the paper's Document becomes a Part, with its language and title.
-    if len(grafted_kids) == 1 and _role(grafted_kids[0], tree.get("/RoleMap")) == Name.Document:
+    role_map = tree.get("/RoleMap")
+    if len(grafted_kids) == 1 and standard_role(grafted_kids[0], role_map) == Name.Document:
         grafted_kids[0].S = Name.Part
         title = source.docinfo.get("/Title")
         if title is not None and "/T" not in grafted_kids[0]:
@@ -796,11 +527,11 @@ def replace_with_tagged_pages(target: pikepdf.Pdf, start: int, source: pikepdf.P
         pages = {frame.objgen for frame in frames}
         for element in grafted_kids:
             inside = new_ids if len(grafted_kids) == 1 else {
-                bytes(e.ID): e for e, _ in _elements(element)
+                bytes(e.ID): e for e, _ in walk_elements(element)
                 if isinstance(e.get("/ID"), pikepdf.String)}
             grafted[element.objgen] = (pages, inside)
     if all_ids:
-        tree.IDTree = _flat_name_tree(target, all_ids)
+        tree.IDTree = flat_name_tree(target, all_ids)
     elif "/IDTree" in tree:
         del tree.IDTree
 
@@ -811,7 +542,7 @@ def replace_with_tagged_pages(target: pikepdf.Pdf, start: int, source: pikepdf.P
         pairs = zip(page.obj.get("/Annots", ()), frame.obj.get("/Annots", ()), strict=False)
         for original, annot in pairs:
             if isinstance(annot, pikepdf.Dictionary) and annot.get("/Subtype") == Name.Link:
-                _fix_link(annot, _link_target(original), renamed, source_pages, frames)
+                _fix_link(annot, link_target(original), renamed, source_pages, frames)
 
     # 8. The frame's header and footer over each new page, as an artifact.
     for frame, (form, same) in zip(frames, overlays, strict=not placeholders):
@@ -830,7 +561,7 @@ def _merge_named_destinations(target: pikepdf.Pdf, copied: Mapping[tuple[str, by
     names = target.Root.get("/Names")
     if not isinstance(names, pikepdf.Dictionary):
         names = target.Root.Names = Dictionary()
-    existing = dict(_name_tree(names.get("/Dests")))
+    existing = dict(name_tree(names.get("/Dests")))
     legacy = target.Root.get("/Dests")
     taken = set(existing)
     if isinstance(legacy, pikepdf.Dictionary):
@@ -844,7 +575,7 @@ def _merge_named_destinations(target: pikepdf.Pdf, copied: Mapping[tuple[str, by
         taken.add(name)
         existing[name] = copied[key]
         renamed[key] = name
-    names.Dests = _flat_name_tree(target, existing)
+    names.Dests = flat_name_tree(target, existing)
     return renamed
 
 
@@ -853,11 +584,11 @@ def _fix_link(annot: pikepdf.Dictionary, original, renamed: Mapping[tuple[str, b
     """Point a copied link at the renamed destination or at the replaced page."""
     action = annot.get("/A")
     is_action = "/Dest" not in annot and isinstance(action, pikepdf.Dictionary)
-    key = _dest_key(original)
+    key = dest_key(original)
     if key is not None and key in renamed:
         new = String(renamed[key])
     elif isinstance(original, pikepdf.Array) and len(original) > 0:
-        number = _page_number(original[0], source_pages, len(frames))
+        number = page_number(original[0], source_pages, len(frames))
         if number is None:
             return
         new = Array([frames[number].obj, *list(original)[1:]])
@@ -885,7 +616,7 @@ def graft_outline(target: pikepdf.Pdf, source: pikepdf.Pdf, first_page: int,
     non-GoTo actions are copied. Call inside ``with target.open_outline() as outline``.
     """
     pages = {page.objgen: i for i, page in enumerate(source.pages)}
-    named = _named_destinations(source)
+    named = named_destinations(source)
     count = len(source.pages)
 
     def convert(item: pikepdf.OutlineItem) -> pikepdf.OutlineItem:
@@ -895,8 +626,8 @@ def graft_outline(target: pikepdf.Pdf, source: pikepdf.Pdf, first_page: int,
         if destination is None and isinstance(action, pikepdf.Dictionary) \
                 and action.get("/S") == Name.GoTo:
             destination = action.get("/D")
-        explicit = _explicit(destination, named) if destination is not None else None
-        number = _page_number(explicit[0], pages, count) if explicit is not None else None
+        explicit = explicit_destination(destination, named) if destination is not None else None
+        number = page_number(explicit[0], pages, count) if explicit is not None else None
         if number is not None and first_page + number < len(target.pages):
             new.destination = Array([target.pages[first_page + number].obj,
                                      *[_copy(target, v) for v in list(explicit)[1:]]])
@@ -909,259 +640,3 @@ def graft_outline(target: pikepdf.Pdf, source: pikepdf.Pdf, first_page: int,
         return new
 
     parent.children.extend(convert(item) for item in source.open_outline().root)
-
-
-# ------------------------------------------------------------- external pages
-
-
-def _to_unicode_inverse(data: bytes) -> dict[str, bytes]:
-    """Character → character code, from a ToUnicode CMap (single characters only)."""
-    inverse: dict[str, bytes] = {}
-
-    def add(code_hex: bytes, text: str) -> None:
-        if len(text) == 1:
-            inverse.setdefault(text, bytes.fromhex(code_hex.decode()))
-
-    for block in re.finditer(rb"beginbfchar(.*?)endbfchar", data, re.S):
-        pairs = re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]*)>", block.group(1))
-        for code, text in pairs:
-            add(code, bytes.fromhex(text.decode()).decode("utf-16-be", "ignore"))
-    for block in re.finditer(rb"beginbfrange(.*?)endbfrange", data, re.S):
-        for low, high, dest in re.findall(
-                rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(<[0-9A-Fa-f]*>|\[[^\]]*\])",
-                block.group(1)):
-            width, first, last = len(low), int(low, 16), int(high, 16)
-            if dest.startswith(b"["):
-                texts = re.findall(rb"<([0-9A-Fa-f]*)>", dest)
-                for offset, text in enumerate(texts[: last - first + 1]):
-                    add(b"%0*x" % (width, first + offset),
-                        bytes.fromhex(text.decode()).decode("utf-16-be", "ignore"))
-            else:
-                base = bytes.fromhex(dest[1:-1].decode()).decode("utf-16-be", "ignore")
-                if len(base) == 1:
-                    for offset in range(min(last - first + 1, 0x10000)):
-                        add(b"%0*x" % (width, first + offset), chr(ord(base) + offset))
-    return inverse
-
-
-def _reencode_for_composite_fonts(stream: pikepdf.Stream) -> None:
-    """Re-encode text qpdf wrote for a field value in a composite (Type0) font.
-
-    qpdf generates text-field appearances with one byte per character, which is right
-    for simple fonts only; WeasyPrint's form fonts are Type0 (Identity-H), so the value
-    would show as wrong glyphs. The font's ToUnicode map, inverted, gives the codes.
-    """
-    resources = stream.get("/Resources")
-    fonts = resources.get("/Font") if isinstance(resources, pikepdf.Dictionary) else None
-    if not isinstance(fonts, pikepdf.Dictionary):
-        return
-    inverse: dict[str, bytes] | None = None
-    changed = False
-    out = []
-    for instruction in pikepdf.parse_content_stream(stream):
-        if isinstance(instruction, pikepdf.ContentStreamInstruction):
-            operator = str(instruction.operator)
-            if operator == "Tf":
-                font = fonts.get(instruction.operands[0])
-                inverse = None
-                if (isinstance(font, pikepdf.Dictionary) and font.get("/Subtype") == Name.Type0
-                        and isinstance(font.get("/ToUnicode"), pikepdf.Stream)):
-                    inverse = _to_unicode_inverse(font.ToUnicode.read_bytes())
-            elif operator in {"Tj", "'", '"', "TJ"} and inverse is not None:
-                operands = [_reencode(operand, inverse) for operand in instruction.operands]
-                instruction = pikepdf.ContentStreamInstruction(operands, instruction.operator)
-                changed = True
-        out.append(instruction)
-    if changed:
-        stream.write(pikepdf.unparse_content_stream(out))
-
-
-def _reencode(operand, inverse: Mapping[str, bytes]):
-    if isinstance(operand, pikepdf.String):
-        text = bytes(operand).decode("latin-1")
-        return String(b"".join(inverse[ch] for ch in text if ch in inverse))
-    if isinstance(operand, pikepdf.Array):
-        return Array([_reencode(item, inverse) for item in operand])
-    return operand
-
-
-def _flattened_copy(source: pikepdf.Pdf, index: int) -> pikepdf.Pdf:
-    """A one-page copy of source page ``index`` with its form fields and other
-    annotations (those with appearances) flattened into the content.
-
-    Done on a copy so the caller's ``source`` is left as it was. Field values without
-    appearance streams (NeedAppearances, as WeasyPrint writes) get appearances first.
-    """
-    work = pikepdf.new()
-    work.add_pages_from(source, [index], outlines="ignore")
-    page = work.pages[0]
-    fresh = [annot for annot in page.obj.get("/Annots", ())
-             if isinstance(annot, pikepdf.Dictionary) and annot.get("/Subtype") == Name.Widget
-             and "/AP" not in annot]
-    work.generate_appearance_streams()
-    for annot in fresh:
-        normal = annot.get("/AP", {}).get("/N")
-        if isinstance(normal, pikepdf.Stream):
-            _reencode_for_composite_fonts(normal)
-    work.flatten_annotations("all")
-    return work
-
-
-def _transformed_box(matrix: pikepdf.Matrix, box) -> tuple[float, float, float, float]:
-    llx, lly, urx, ury = (float(v) for v in box)
-    points = [matrix.transform((x, y)) for x in (llx, urx) for y in (lly, ury)]
-    xs, ys = [p[0] for p in points], [p[1] for p in points]
-    return min(xs), min(ys), max(xs), max(ys)
-
-
-def page_texts(data: bytes) -> list[str]:
-    """The text of each page of another author's PDF, for its figures' alternative text.
-
-    Best effort: a page (or file) whose text cannot be read gives "" (the figure's label
-    still describes it). PDFium reads a page's text about twenty times faster than
-    pypdf, which mattered in a pack of a hundred pages of other authors' PDFs.
-    """
-    import pypdfium2
-
-    try:
-        document = pypdfium2.PdfDocument(data)
-    except Exception:  # pypdfium2 raises its own error types for damaged files
-        return []
-    texts = []
-    try:
-        for index in range(len(document)):
-            try:
-                page = document[index]
-                textpage = page.get_textpage()
-                text = textpage.get_text_range()
-                textpage.close()
-                page.close()
-            except Exception:
-                text = ""
-            texts.append(" ".join(text.split()))
-    finally:
-        document.close()
-    return texts
-
-
-def place_external_page(target: pikepdf.Pdf, index: int, source: pikepdf.Pdf,
-                        source_index: int, rect: pikepdf.Rectangle, alt: str, name: str,
-                        page_map: Mapping[int, int] | None = None,
-                        memo: dict[ObjGen, set[ObjGen]] | None = None) -> None:
-    """Draw source page into target page `index` inside `rect` (scaled to fit, aspect
-    kept, rotated pages handled), as a tagged /Figure with alt text (like
-    tagging.draw_appended does), AFTER flattening the source page's form fields and
-    other non-link annotations into its content (so filled forms keep their look), and
-    re-creating its link annotations on the target page with rectangles transformed by
-    the same placement (internal links to other pages of the same source become links
-    to the corresponding target pages given a `page_map`; external URI links kept).
-
-    ``page_map`` (added to the brief's signature) maps source page numbers to target
-    page numbers, both from 0: a link can only be re-created if the page it leads to is
-    in the pack, and only the caller knows where the other pages went. Without it, only
-    links to ``source_index`` itself (→ ``index``) are kept. Internal links lead to the
-    whole target page (/Fit): the source page's coordinates do not apply to the placed
-    copy. Links whose target is not in the pack, and other actions (GoToR, Launch, JS),
-    are dropped. ``name`` is the XObject resource name (fixed, for reproducible bytes).
-
-    The figure and its /Link elements go into the structure after the elements of
-    pages up to ``index``, each link with an OBJR and a /Contents description.
-
-    ``memo`` keeps the pages of each structure element between calls: placing many
-    pages into one pack would otherwise walk the whole structure tree for every page.
-    Elements' pages do not change as later pages are placed, so one memo can serve a
-    whole assembly.
-    """
-    page = target.pages[index]
-    tree = _flatten_parent_tree(target)
-    page_map = {source_index: index} if page_map is None else dict(page_map)
-
-    work = _flattened_copy(source, source_index)
-    form = target.copy_foreign(work.pages[0].as_form_xobject(handle_transformations=True))
-    _strip_mcids(form)
-    _drop_struct_parents(form)
-    resource = Name(name if name.startswith("/") else f"/{name}")
-    page.add_resource(form, Name.XObject, resource)
-    placement = page.calc_form_xobject_placement(form, resource, rect, allow_expand=True)
-    cm = page.get_matrix_for_form_xobject_placement(form, rect, allow_expand=True)
-    matrix = pikepdf.Matrix(form.get("/Matrix", Array([1, 0, 0, 1, 0, 0]))) @ cm
-    bbox = _transformed_box(matrix, form.BBox)
-
-    index_of = {p.objgen: i for i, p in enumerate(target.pages)}
-    pages_of = _subtree_pages
-    if memo is not None:
-        def pages_of(kid, _inherited=None, _depth=0):
-            key = kid.objgen
-            if key == (0, 0):  # a direct object has no identity to remember
-                return _subtree_pages(kid)
-            if key not in memo:
-                memo[key] = _subtree_pages(kid)
-            return memo[key]
-    parent, position = _after_earlier_pages(tree, index_of, index + 1, set(), pages_of)
-    entry = _parent_tree_entry(target, page)
-    mcid = len(entry)
-    figure = target.make_indirect(Dictionary(
-        Type=Name.StructElem, S=Name.Figure, Pg=page.obj, K=mcid, Alt=String(alt),
-        A=Dictionary(O=Name.Layout, BBox=Array(list(bbox))),
-    ))
-    entry.append(figure)
-    _insert_kid(parent, position, figure)
-    page.contents_add(b"q\n", prepend=True)
-    page.contents_add(b"Q\n/Figure <</MCID %d>> BDC\n" % mcid + placement + b"\nEMC\n")
-
-    source_page = source.pages[source_index]
-    pages = {p.objgen: i for i, p in enumerate(source.pages)}
-    named = _named_destinations(source)
-    for original in source_page.obj.get("/Annots", ()):
-        if not isinstance(original, pikepdf.Dictionary) or original.get("/Subtype") != Name.Link:
-            continue
-        link = _external_link(target, original, matrix, pages, named, page_map,
-                              len(source.pages))
-        if link is None:
-            continue
-        position += 1
-        annot, description = link
-        key = int(tree.get("/ParentTreeNextKey", 0))
-        annot.P = page.obj
-        annot.StructParent = key
-        element = target.make_indirect(Dictionary(
-            Type=Name.StructElem, S=Name.Link, Pg=page.obj, Alt=String(description),
-            K=Array([Dictionary(Type=Name.OBJR, Obj=annot, Pg=page.obj)]),
-        ))
-        tree.ParentTree.Nums.extend([key, element])
-        tree.ParentTreeNextKey = key + 1
-        _insert_kid(parent, position, element)
-        if "/Annots" not in page.obj:
-            page.obj.Annots = Array()
-        page.obj.Annots.append(annot)
-    if "/Annots" in page.obj:
-        page.obj.Tabs = Name.S
-
-
-def _external_link(target: pikepdf.Pdf, original: pikepdf.Dictionary, matrix: pikepdf.Matrix,
-                   pages: Mapping[ObjGen, int], named, page_map: Mapping[int, int],
-                   count: int) -> tuple[pikepdf.Dictionary, str] | None:
-    """A new link annotation for the placed page, or None if it cannot lead anywhere."""
-    annot = Dictionary(Type=Name.Annot, Subtype=Name.Link, F=4, Border=Array([0, 0, 0]),
-                       Rect=Array(list(_transformed_box(matrix, original.Rect))))
-    contents = str(original.get("/Contents", "")).strip()
-    action = original.get("/A")
-    if isinstance(action, pikepdf.Dictionary) and action.get("/S") == Name.URI:
-        uri = str(action.get("/URI", ""))
-        annot.A = Dictionary(Type=Name.Action, S=Name.URI, URI=String(uri))
-        description = contents or uri
-    else:
-        explicit = _explicit(_link_target(original), named)
-        number = _page_number(explicit[0], pages, count) if explicit is not None else None
-        if number is None or number not in page_map:
-            return None
-        target_number = page_map[number]
-        annot.Dest = Array([target.pages[target_number].obj, Name.Fit])
-        description = contents or f"Go to page {target_number + 1}"
-    quads = original.get("/QuadPoints")
-    if isinstance(quads, pikepdf.Array) and len(quads) % 8 == 0:
-        points = [matrix.transform((float(quads[i]), float(quads[i + 1])))
-                  for i in range(0, len(quads), 2)]
-        annot.QuadPoints = Array([v for point in points for v in point])
-    annot.Contents = String(description)
-    return target.make_indirect(annot), description

@@ -6,9 +6,9 @@ fails if the README and the schema ever disagree.
 
 from __future__ import annotations
 
-from reportgen.schema import PAPER_FIELDS, PAPER_SHEET, TABLE_SHEETS
+from reportgen.workbook.schema import PAPER_FIELDS, PAPER_SHEET, TABLE_SHEETS
 
-START = "<!-- workbook-format:start (generated from reportgen/schema.py) -->"
+START = "<!-- workbook-format:start (generated from reportgen/workbook/schema.py) -->"
 END = "<!-- workbook-format:end -->"
 
 

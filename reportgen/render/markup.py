@@ -15,7 +15,8 @@ from functools import cache
 
 from markupsafe import Markup
 
-METRIC_REFERENCE = re.compile(r"\[\[([^\[\]\n]+)\]\]")
+from reportgen.workbook.schema import METRIC_REFERENCE
+
 _WORD_BULLET = re.compile(r"^[ \t]*[•·▪◦‣●][ \t]*", re.MULTILINE)
 
 

@@ -3,7 +3,7 @@
 - Table header cells get a ``/Scope`` (Column in a table head, Row elsewhere), so
   assistive technology can pair headers with data cells.
 - Appended PDFs are drawn into their framed pages as tagged ``/Figure`` elements
-  (with :mod:`reportgen.pdfmerge`, as meeting packs do), each with alternative text
+  (with :mod:`reportgen.pdf.place`, as meeting packs do), each with alternative text
   made of the label and the page's own text; resource names are fixed, so output
   bytes are reproducible.
 - A PDF/A-3 file also declares PDF/UA-1 in its XMP metadata.
@@ -12,33 +12,14 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
+from reportgen.analysis.appended import AppendedDocument
 from reportgen.errors import RenderError
-from reportgen.render import AppendedDocument
-
-MM = 72 / 25.4
-
-
-def _elements(node) -> Iterator[tuple[pikepdf.Dictionary, list[pikepdf.Dictionary]]]:
-    """Every structure element with its ancestors, depth first, in reading order."""
-    stack: list[tuple[object, list]] = [(node, [])]
-    while stack:
-        current, ancestors = stack.pop()
-        if not isinstance(current, pikepdf.Dictionary):
-            continue
-        is_element = "/S" in current
-        if is_element:
-            yield current, ancestors
-        kids = current.get("/K")
-        chain = [*ancestors, current] if is_element else ancestors
-        if isinstance(kids, pikepdf.Array):
-            stack.extend((kid, chain) for kid in reversed(list(kids)))
-        elif isinstance(kids, pikepdf.Dictionary):
-            stack.append((kids, chain))
+from reportgen.pdf.place import content_box, page_texts, place_external_page
+from reportgen.pdf.structure import walk_elements
 
 
 def add_header_scopes(pdf: pikepdf.Pdf) -> int:
@@ -47,7 +28,7 @@ def add_header_scopes(pdf: pikepdf.Pdf) -> int:
     if tree is None:
         return 0
     count = 0
-    for element, ancestors in _elements(tree):
+    for element, ancestors in walk_elements(tree):
         if element.get("/S") != Name.TH:
             continue
         in_head = any(a.get("/S") == Name.THead for a in ancestors)
@@ -69,36 +50,11 @@ def add_header_scopes(pdf: pikepdf.Pdf) -> int:
     return count
 
 
-def _parent_tree_entry(pdf: pikepdf.Pdf, page: pikepdf.Page) -> pikepdf.Array:
-    """The page's array in the ParentTree (one entry per MCID), created if missing."""
-    tree = pdf.Root.StructTreeRoot
-    parent_tree = tree.get("/ParentTree")
-    if parent_tree is None:
-        parent_tree = tree.ParentTree = pdf.make_indirect(Dictionary(Nums=Array()))
-    nums = parent_tree.Nums
-    if "/StructParents" in page.obj:
-        key = int(page.obj.StructParents)
-        for index in range(0, len(nums), 2):
-            if int(nums[index]) == key:
-                return nums[index + 1]
-    keys = [int(nums[i]) for i in range(0, len(nums), 2)]
-    key = max(keys, default=-1) + 1
-    key = max(key, int(tree.get("/ParentTreeNextKey", 0)))
-    page.obj.StructParents = key
-    tree.ParentTreeNextKey = key + 1
-    entry = pdf.make_indirect(Array())
-    nums.extend([key, entry])
-    return entry
-
-
 def draw_appended(pdf: pikepdf.Pdf, document: AppendedDocument, start: int,
                   margins_mm: tuple[float, float, float, float]) -> None:
     """Draw each page of ``document`` into its frame page as a tagged figure whose alt
     text is its label and its own text (links kept, forms flattened: see
-    :func:`reportgen.pdfmerge.place_external_page`, which meeting packs use too)."""
-    from reportgen.pdfmerge import page_texts, place_external_page
-
-    top, right, bottom, left = (v * MM for v in margins_mm)
+    :func:`reportgen.pdf.place.place_external_page`, which meeting packs use too)."""
     memo: dict = {}
     data = document.file.read_bytes()
     texts = page_texts(data)
@@ -106,9 +62,7 @@ def draw_appended(pdf: pikepdf.Pdf, document: AppendedDocument, start: int,
         total = len(source.pages)
         page_map = {i: start + i for i in range(total)}
         for offset in range(total):
-            box = [float(v) for v in pdf.pages[start + offset].mediabox]
-            rect = pikepdf.Rectangle(box[0] + left, box[1] + bottom,
-                                     box[2] - right, box[3] - top)
+            rect = content_box(pdf.pages[start + offset], margins_mm)
             label = (f"Appendix {document.number}: {document.title}, "
                      f"page {offset + 1} of {total}.")
             alt = f"{label} {texts[offset] if offset < len(texts) else ''}".strip()

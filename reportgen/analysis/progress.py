@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from reportgen.dates import long_date
-from reportgen.model import Action, Milestone, Report
-from reportgen.schema import Status
+from reportgen.workbook.dates import long_date
+from reportgen.workbook.model import Action, Milestone, Report
+from reportgen.workbook.schema import Status
 
 #: Progress order: a move up this list is an improvement.
 RANK = {Status.OFF_TRACK: 0, Status.AT_RISK: 1, Status.NOT_STARTED: 2, Status.ON_TRACK: 3,

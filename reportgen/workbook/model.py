@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from reportgen.schema import Status
+from reportgen.workbook.schema import Status
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class AssuranceMatter:
 @dataclass(frozen=True)
 class Paragraph:
     number: str  # "2.13"
-    text: str  # source markup, rendered by reportgen.markup
+    text: str  # source markup, rendered by reportgen.render.markup
     cell: str  # "Sections!E17", for messages
     sub_heading: str | None = None  # starts at this paragraph
     minor_heading: str | None = None

@@ -1,4 +1,4 @@
-"""Check a raw workbook and build the typed :class:`~reportgen.model.Report`.
+"""Check a raw workbook and build the typed :class:`~reportgen.workbook.model.Report`.
 
 Every problem is collected with its cell, then raised together, so a user fixes
 the whole workbook in one pass.
@@ -11,10 +11,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from reportgen.dates import read_date
 from reportgen.errors import InputError, Problem
-from reportgen.markup import METRIC_REFERENCE
-from reportgen.model import (
+from reportgen.workbook.dates import read_date
+from reportgen.workbook.model import (
     Action,
     Appendix,
     AssuranceMatter,
@@ -29,12 +28,14 @@ from reportgen.model import (
     Section,
     WorkforceMeasure,
 )
-from reportgen.schema import (
+from reportgen.workbook.reader import RawWorkbook, Row, Table, read_workbook
+from reportgen.workbook.schema import (
     ACTIONS,
     APPENDICES,
     ASSURANCE,
     DIRECTIONS,
     HISTORY,
+    METRIC_REFERENCE,
     METRICS,
     NO_WORDS,
     PAPER_FIELDS,
@@ -44,7 +45,6 @@ from reportgen.schema import (
     YES_WORDS,
     Status,
 )
-from reportgen.workbook import RawWorkbook, Row, Table, read_workbook
 
 
 def load_report(path: Path) -> Report:

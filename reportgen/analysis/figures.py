@@ -8,26 +8,15 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from reportgen.model import Action, Metric, Report, WorkforceMeasure
-from reportgen.progress import Progress, compare, previous_from_history
-from reportgen.schema import SPC_MIN_POINTS, Status
-
-if TYPE_CHECKING:
-    from reportgen.charts import Chart
-    from reportgen.spc import SpcResult
-
-
-def percent(numerator: float, denominator: float) -> int:
-    """Whole percent, halves rounded up (34.5% -> 35%), as people expect in papers."""
-    return int(numerator * 100 / denominator + 0.5)
-
-
-def format_count(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+from reportgen.analysis.charts import Chart, spc_chart, status_by_theme_chart, trend_chart
+from reportgen.analysis.numbers import format_count, percent
+from reportgen.analysis.progress import Progress, compare, previous_from_history
+from reportgen.analysis.spc import Direction, SpcResult, xmr
+from reportgen.workbook.model import Action, Metric, Report, WorkforceMeasure
+from reportgen.workbook.schema import SPC_MIN_POINTS, Status
 
 
 def metrics_frame(metrics: list[Metric]) -> pd.DataFrame:
@@ -153,7 +142,6 @@ class Analysis:
 
 def metric_charts(frame: pd.DataFrame) -> list[Chart]:
     """A trend chart for every metric reported for more than one period."""
-    from reportgen.charts import trend_chart
 
     charts = []
     for _, group in frame.groupby(frame["metric"].str.casefold(), sort=False):
@@ -173,9 +161,6 @@ def metric_charts(frame: pd.DataFrame) -> list[Chart]:
 
 def workforce_views(measures: list[WorkforceMeasure], min_points: int = SPC_MIN_POINTS
                     ) -> list[WorkforceView]:
-    from reportgen.charts import spc_chart
-    from reportgen.spc import Direction, xmr
-
     views = []
     for measure in measures:
         periods = [f"{v.month:%b %Y}" for v in measure.values]
@@ -212,7 +197,6 @@ def analyse(report: Report, previous: Report | None = None, *,
     summary = status_summary(report.actions) if report.actions else None
     status_chart = None
     if charts and summary is not None:
-        from reportgen.charts import status_by_theme_chart
 
         status_chart = status_by_theme_chart(summary)
     return Analysis(

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from datetime import time as clock
 from pathlib import Path
 
-from reportgen.dates import read_date
-from reportgen.errors import InputError, Problem
+import yaml
+
+from reportgen.errors import InputError, Problem, ReportgenError
+from reportgen.safeio import atomic_write
+from reportgen.workbook.dates import read_date
+from reportgen.workbook.reader import Reader, clean, normalise
 
 PURPOSES = ("note", "discuss", "approve", "assurance")
 PARTS = ("public", "private")
@@ -96,9 +101,6 @@ items:
 
 
 def write_starter(path: Path, force: bool = False) -> None:
-    from reportgen.errors import ReportgenError
-    from reportgen.safeio import atomic_write
-
     if path.exists() and not force:
         raise ReportgenError(f"{path} already exists; use --force to replace it")
     atomic_write(path, STARTER.encode("utf-8"))
@@ -160,10 +162,6 @@ AGENDA_COLUMNS = ("number", "title", "presenter", "purpose", "time", "part", "la
 def _from_workbook(path: Path) -> dict:
     """An agenda kept in Excel: a Meeting sheet (Field | Value) and an Agenda sheet with
     one row per item and the same names as the YAML keys as headings."""
-    from datetime import time as clock
-
-    from reportgen.workbook import Reader, clean, normalise
-
     reader = Reader(path)
     missing = [name for name in ("Meeting", "Agenda") if reader.find(name) is None]
     if missing:
@@ -202,8 +200,6 @@ def _from_workbook(path: Path) -> dict:
 def load_agenda(path: Path) -> Agenda:
     """Read and check an agenda (YAML, or an .xlsx with Meeting and Agenda sheets);
     raise :class:`InputError` with every problem."""
-    import yaml
-
     if not path.is_file():
         raise InputError([Problem("file not found", file=path)], path)
     if path.suffix.lower() == ".xlsx":

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from reportgen.errors import ReportgenError
 from reportgen.safeio import atomic_write
-from reportgen.schema import (
+from reportgen.workbook.schema import (
     ACTION_REQUIRED_CHOICES,
     ACTIONS,
     APPENDICES,

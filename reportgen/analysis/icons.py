@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 
-from reportgen.spc import Assurance, Variation
+from reportgen.analysis.spc import Assurance, Variation
 
 GREY, BLUE, ORANGE, PURPLE = "#768692", "#005EB8", "#ED8B00", "#7C2855"
 

@@ -1,0 +1,119 @@
+"""The papers that go into a pack: chosen, checked and laid out (or taken from the cache)."""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from pathlib import Path
+
+from reportgen.errors import Problem
+from reportgen.pack.agenda import Agenda, Item
+from reportgen.pack.cache import cache_key
+from reportgen.pack.options import PackOptions, Paper, Progress
+from reportgen.pdf.pages import pdf_page_shapes
+from reportgen.pdf.pool import LayoutPool
+from reportgen.safeio import atomic_write
+from reportgen.workbook.validate import check_workbook
+
+
+def included(agenda: Agenda, options: PackOptions) -> list[Item]:
+    """Items whose papers go into this pack (verbal items have none)."""
+    chosen = []
+    for item in agenda.items:
+        if options.part == "public" and item.private:
+            continue
+        if item.late != options.supplement:
+            continue
+        chosen.append(item)
+    return chosen
+
+
+def check_papers(agenda: Agenda, items: list[Item]) -> tuple[list[Problem], dict[str, list[Path]]]:
+    """Problems with every paper, found before any rendering, and the files each
+    workbook paper is built from (workbook, previous workbook, appended PDFs)."""
+    problems: list[Problem] = []
+    inputs: dict[str, list[Path]] = {}
+    for item in items:
+        where = f"item {item.number}"
+        if item.kind == "workbook":
+            inputs[item.number] = [p for p in (item.paper, item.previous) if p]
+            for path in filter(None, (item.paper, item.previous)):
+                report, found = check_workbook(path)
+                if report is not None and path == item.paper:
+                    inputs[item.number] += [a.file for a in report.appendices if a.file]
+                errors = [p for p in found if p.severity == "error"]
+                problems += [Problem(f"{where}: {p.message}", file=p.file or path,
+                                     sheet=p.sheet, cell=p.cell, hint=p.hint) for p in errors]
+        elif item.kind == "pdf":
+            shapes = pdf_page_shapes(item.paper)
+            if isinstance(shapes, str):
+                problems.append(Problem(f"{where}: {shapes}", file=agenda.path,
+                                        sheet=where, hint="save an unprotected, readable copy"))
+    return problems, inputs
+
+
+def _render_workbook(args: tuple[str, str | None, str | None]) -> bytes:
+    """Worker: one workbook paper in pack mode (top level, so processes can run it)."""
+    # The paper pipeline (pandas and the charts, most of a second to import) is loaded
+    # only where a paper is laid out: a pack whose papers are all cached never needs it.
+    from reportgen.build import render_paper_pdf
+
+    workbook, previous, templates = args
+    return render_paper_pdf(Path(workbook), previous=Path(previous) if previous else None,
+                            templates=Path(templates) if templates else None, pack=True).pdf
+
+
+class Workers:
+    """A pack's worker processes, started when first needed: a pack rebuilt with one
+    paper changed and its frame in the cache needs none."""
+
+    def __init__(self, jobs: int, stack: ExitStack) -> None:
+        self.jobs = jobs
+        self._stack = stack
+        self._pool: LayoutPool | None = None
+
+    def pool(self) -> LayoutPool:
+        if self._pool is None:
+            self._pool = self._stack.enter_context(LayoutPool(self.jobs))
+        return self._pool
+
+
+def prepare_papers(items: list[Item], inputs: dict[str, list[Path]], options: PackOptions,
+                   cache_dir: Path | None, progress: Progress,
+                   templates: bytes = b"", workers: Workers | None = None) -> list[Paper]:
+    papers: dict[str, Paper] = {}
+    to_render: list[tuple[Item, str | None]] = []
+    for item in items:
+        label = f"Item {item.number}"
+        if item.kind == "pdf":
+            data = item.paper.read_bytes()
+            papers[item.number] = Paper(item, data, pdf_page_shapes(data), tagged=False)
+            progress(label, "PDF checked")
+        elif item.kind == "workbook":
+            key = cache_key(inputs[item.number], templates) if cache_dir else None
+            cached = cache_dir / f"{key}.pdf" if key else None
+            if cached is not None and cached.is_file():
+                data = cached.read_bytes()
+                papers[item.number] = Paper(item, data, pdf_page_shapes(data), tagged=True,
+                                            cached=True)
+                progress(label, "reused from cache")
+            else:
+                to_render.append((item, key))
+    args = [(str(item.paper), str(item.previous) if item.previous else None,
+             str(options.templates) if options.templates else None) for item, _ in to_render]
+    if to_render:
+        if workers is not None and len(to_render) > 1:
+            results = workers.pool().map(_render_workbook, args)
+            rendered = list(_announce(results, to_render, progress))
+        else:
+            rendered = list(_announce(map(_render_workbook, args), to_render, progress))
+        for (item, key), data in zip(to_render, rendered, strict=True):
+            papers[item.number] = Paper(item, data, pdf_page_shapes(data), tagged=True)
+            if key and cache_dir is not None:
+                atomic_write(cache_dir / f"{key}.pdf", data)
+    return [papers[item.number] for item in items if item.number in papers]
+
+
+def _announce(results, to_render, progress: Progress):
+    for (item, _), data in zip(to_render, results, strict=True):
+        progress(f"Item {item.number}", "rendered")
+        yield data

@@ -1,0 +1,45 @@
+"""Other authors' PDFs: the shape of each page, or in words why a file cannot be used."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from reportgen.analysis.appended import AppendedDocument, AppendedPage
+from reportgen.errors import Problem
+
+
+def pdf_page_shapes(source: Path | bytes) -> list[bool] | str:
+    """Whether each page of a PDF is landscape (rotation taken into account), or, if
+    it cannot be used, why not, in words ("x.pdf is password-protected")."""
+    import pikepdf
+
+    name = source.name if isinstance(source, Path) else "the PDF"
+    try:
+        with pikepdf.open(source if isinstance(source, Path) else io.BytesIO(source)) as pdf:
+            shapes = []
+            for page in pdf.pages:
+                box = page.cropbox if "/CropBox" in page.obj else page.mediabox
+                width = abs(float(box[2]) - float(box[0]))
+                height = abs(float(box[3]) - float(box[1]))
+                if int(page.obj.get("/Rotate", 0)) % 180:
+                    width, height = height, width
+                shapes.append(width > height)
+    except pikepdf.PasswordError:
+        return f"{name} is password-protected"
+    except (pikepdf.PdfError, OSError, ValueError) as exc:
+        return f"{name} is not a readable PDF ({exc})"
+    return shapes or f"{name} has no pages"
+
+
+def inspect_appendix(path: Path, number: str, title: str, anchor: str,
+                     where: str | None) -> AppendedDocument | Problem:
+    """Open an appended PDF to learn its pages, or say clearly why it can't be used."""
+    shapes = pdf_page_shapes(path)
+    if isinstance(shapes, str):
+        sheet, _, cell = (where or "").partition("!")
+        return Problem(shapes, file=path, sheet=sheet or None, cell=cell or None,
+                       hint="save an unprotected, readable copy and name that instead")
+    return AppendedDocument(number=number, title=title, anchor=anchor,
+                            pages=[AppendedPage(landscape=shape) for shape in shapes],
+                            file=path)

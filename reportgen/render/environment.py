@@ -1,0 +1,74 @@
+"""The Jinja environment: the template search path and the filters templates use.
+
+Templates are looked up in the user's folder first, then the built-in ones, so an
+organisation restyles papers without forking. A user template can extend a built-in
+one by its ``default:`` name and change a single block::
+
+    {% extends "default:paper.html" %}
+    {% block signoff %}...{% endblock %}
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from reportgen.analysis.numbers import format_count
+from reportgen.errors import TemplateError
+from reportgen.workbook.dates import long_date
+from reportgen.workbook.schema import STATUS_COLOURS
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+#: Built-in templates: inside the package when installed, beside it in a checkout.
+BUILTIN_TEMPLATES = next(
+    (p for p in (_PACKAGE / "templates", _PACKAGE.parent / "templates") if p.is_dir()),
+    _PACKAGE.parent / "templates",
+)
+
+
+def template_dirs(user_dir: Path | None) -> list[Path]:
+    return ([user_dir] if user_dir else []) + [BUILTIN_TEMPLATES]
+
+
+def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
+    if user_dir is not None and not user_dir.is_dir():
+        raise TemplateError(f"template folder {user_dir} does not exist")
+    builtin = jinja2.FileSystemLoader(BUILTIN_TEMPLATES)
+    loaders: list[jinja2.BaseLoader] = [jinja2.PrefixLoader({"default": builtin}, ":")]
+    if user_dir is not None:
+        loaders.append(jinja2.FileSystemLoader(user_dir))
+    loaders.append(builtin)
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=jinja2.select_autoescape(["html", "htm", "xml"], default=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.do"],
+    )
+    env.globals["status_colours"] = STATUS_COLOURS
+    env.filters.update(
+        long_date=long_date,
+        short_date=short_date,
+        css_string=css_string,
+        count=format_count,
+    )
+    return env
+
+
+def short_date(value: date | None) -> str:
+    return "" if value is None else f"{value:%d/%m/%Y}"
+
+
+def css_string(value: Any) -> Markup:
+    """Quote text for CSS ``content``: every character but letters, digits and
+    spaces escaped, so no cell text can end the string or the rule."""
+    escaped = "".join(
+        ch if ch.isascii() and (ch.isalnum() or ch == " ") else f"\\{ord(ch):06x}"
+        for ch in str(value)
+    )
+    return Markup(f'"{escaped}"')
