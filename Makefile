@@ -26,7 +26,9 @@ demo: venv
 	$(BIN)/reportgen pack data/pack/agenda.yaml -o output
 	$(BIN)/reportgen pack data/pack/agenda.yaml -o output --part private
 
+# The layering contract (pyproject.toml) first: a broken layer fails the run.
 test: venv
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 # Benchmarks (not part of the tests): `make bench`, or `make bench QUICK=1` (< 1 minute).
@@ -36,6 +38,7 @@ bench: venv
 # The code is laid out by hand (ruff's formatter would rewrap it all): lint is `ruff check`.
 lint: venv
 	$(BIN)/ruff check reportgen tests scripts benchmarks
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) output/*.pdf output/*.html
