@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from reportgen.analysis.numbers import format_count
 from reportgen.errors import TemplateError
@@ -55,6 +55,7 @@ def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
         long_date=long_date,
         short_date=short_date,
         css_string=css_string,
+        lines=lines,
         count=format_count,
     )
     return env
@@ -72,3 +73,11 @@ def css_string(value: Any) -> Markup:
         for ch in str(value)
     )
     return Markup(f'"{escaped}"')
+
+
+def lines(value: Any) -> Markup:
+    """Cell text with its line breaks (Alt+Enter in Excel) kept as line breaks, every
+    character escaped: two post-holders typed on two lines of a Lead cell stay two."""
+    if value is None:
+        return Markup("")
+    return Markup("<br>").join(escape(part) for part in str(value).split("\n"))

@@ -18,6 +18,14 @@ from markupsafe import Markup
 from reportgen.workbook.schema import METRIC_REFERENCE
 
 _WORD_BULLET = re.compile(r"^[ \t]*[•·▪◦‣●][ \t]*", re.MULTILINE)
+_ORDERED_START = re.compile(r'<ol start="([0-9]+)">')
+
+
+def _counted_from(match: re.Match[str]) -> str:
+    """A list typed from "5." numbered from 5 in the PDF too: WeasyPrint ignores the
+    ``start`` attribute, but not the list-item counter it stands for."""
+    start = int(match.group(1))
+    return f'<ol start="{start}" style="counter-reset: list-item {start - 1}">'
 
 
 @cache
@@ -40,7 +48,7 @@ def render_markup(text: str, figures: Mapping[str, str] | None = None,
     read as one paragraph in the tagged PDF, in order.
     """
     source = _WORD_BULLET.sub("- ", text.replace("\r\n", "\n"))
-    rendered = _parser().render(source)
+    rendered = _ORDERED_START.sub(_counted_from, _parser().render(source))
     if number is not None:
         label = f'<span class="num">{html.escape(number)} </span>'
         if rendered.startswith("<p>"):

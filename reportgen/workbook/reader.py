@@ -20,7 +20,13 @@ from typing import Any
 from xml.etree import ElementTree
 
 from reportgen.errors import InputError, Problem
-from reportgen.workbook.schema import PAPER_FIELDS, PAPER_SHEET, TABLE_SHEETS, TableSheet
+from reportgen.workbook.schema import (
+    PAPER_FIELDS,
+    PAPER_SHEET,
+    TABLE_SHEETS,
+    Column,
+    TableSheet,
+)
 
 #: How far down a sheet to look for its header row (title rows may sit above it).
 HEADER_SEARCH_ROWS = 10
@@ -34,6 +40,11 @@ _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 _CELL = re.compile(rb"<(?:\w+:)?c\s+r=\"([A-Z]{1,3}[0-9]+)\"([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)",
                    re.S)
 _VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
+_STYLED_CELL = re.compile(rb"<(?:\w+:)?c\s+r=\"([A-Z]{1,3}[0-9]+)\"[^>]*?\ss=\"([0-9]+)\"")
+#: Excel's built-in number formats that show percentages (0%, 0.00%).
+_PERCENT_FORMATS = {"9", "10"}
+#: Sheets the starter workbook has besides the ones reportgen reads.
+OWN_SHEETS = ("Instructions",)
 
 
 def column_letter(index: int) -> str:
@@ -55,6 +66,7 @@ def cell_ref(row: int, column: int) -> str:
 class Cell:
     value: Any
     ref: str  # "E7"
+    percent: bool = False  # shown as a percentage in Excel (34% is stored as 0.34)
 
 
 @dataclass
@@ -98,6 +110,7 @@ class RawWorkbook:
     paper: list[PaperEntry]
     tables: dict[str, Table]
     problems: list[Problem] = field(default_factory=list)  # structural, found on reading
+    sheet_names: list[str] = field(default_factory=list)  # in the workbook's order
 
 
 @dataclass
@@ -109,6 +122,7 @@ class Sheet:
     merged: list[tuple[tuple[int, int], tuple[int, int]]]
     hidden: bool
     bad_cells: dict[str, str]  # "E7" -> why its value can't be used
+    percent_cells: frozenset[str] = frozenset()  # cells with a percentage number format
 
 
 def normalise(name: Any) -> str:
@@ -143,6 +157,7 @@ class Reader:
         visible = python_calamine.SheetVisibleEnum.Visible
         self._hidden = {m.name for m in self._book.sheets_metadata if m.visible != visible}
         self._parts = self._sheet_parts()
+        self._percent_styles = self._find_percent_styles()
 
     def _fatal(self, message: str, hint: str | None = None) -> InputError:
         return _unreadable(self.path, message, hint)
@@ -171,6 +186,23 @@ class Reader:
             parts[sheet.get("name", "")] = path
         return parts
 
+    def _find_percent_styles(self) -> frozenset[int]:
+        """Indices of the cell formats that show a number as a percentage."""
+        try:
+            styles = ElementTree.fromstring(self._zip.read("xl/styles.xml"))
+        except (KeyError, ElementTree.ParseError):
+            return frozenset()
+        custom = {fmt.get("numFmtId"): fmt.get("formatCode", "")
+                  for fmt in styles.iter(f"{_MAIN_NS}numFmt")}
+        formats = styles.find(f"{_MAIN_NS}cellXfs")
+        found = set()
+        for index, xf in enumerate(formats if formats is not None else []):
+            number_format = xf.get("numFmtId", "0")
+            code = re.sub(r'"[^"]*"|\\.', "", custom.get(number_format, ""))
+            if number_format in _PERCENT_FORMATS or "%" in code:
+                found.add(index)
+        return frozenset(found)
+
     @property
     def sheet_names(self) -> list[str]:
         return list(self._book.sheet_names)
@@ -189,7 +221,21 @@ class Reader:
             merged=merged,
             hidden=name in self._hidden,
             bad_cells=self._bad_cells(name),
+            percent_cells=self._percent_cells(name),
         )
+
+    def _percent_cells(self, name: str) -> frozenset[str]:
+        """References of the sheet's cells formatted as percentages."""
+        part = self._parts.get(name)
+        if not self._percent_styles or part is None:
+            return frozenset()
+        try:
+            xml = self._zip.read(part)
+        except KeyError:
+            return frozenset()
+        styles = {str(index).encode() for index in self._percent_styles}
+        return frozenset(match.group(1).decode() for match in _STYLED_CELL.finditer(xml)
+                         if match.group(2) in styles)
 
     def _bad_cells(self, name: str) -> dict[str, str]:
         """Error values (#REF!) and formulas saved without a calculated value."""
@@ -271,7 +317,52 @@ def read_workbook(path: Path) -> RawWorkbook:
         table = _read_table(reader, spec, problems)
         if table is not None:
             tables[spec.name] = table
-    return RawWorkbook(path=path, paper=paper, tables=tables, problems=problems)
+    _other_sheets(reader, problems)
+    return RawWorkbook(path=path, paper=paper, tables=tables, problems=problems,
+                       sheet_names=reader.sheet_names)
+
+
+def _meant_sheet(reader: Reader, name: str, spec: TableSheet | None) -> str | None:
+    """The workbook's sheet that was probably meant to be ``name`` (a typo, a plural,
+    or a name people give it, such as "Action plan" for Actions)."""
+    known = {normalise(known) for known in [PAPER_SHEET, *(t.name for t in TABLE_SHEETS),
+                                            *OWN_SHEETS]}
+    others = [s for s in reader.sheet_names if normalise(s) not in known]
+    near = {normalise(n) for n in (spec.near_names if spec else ())} | _heading_forms(name)
+    for sheet in others:
+        if normalise(sheet) in near:
+            return sheet
+    close = difflib.get_close_matches(normalise(name), [normalise(s) for s in others], n=1,
+                                      cutoff=0.6)
+    return next((s for s in others if close and normalise(s) == close[0]), None)
+
+
+def _other_sheets(reader: Reader, problems: list[Problem]) -> None:
+    """Sheets reportgen does not read are named, never silently passed over: as the
+    sheet probably meant (a did-you-mean; for a required sheet the error says so), or
+    as ignored."""
+    known = {normalise(n) for n in [PAPER_SHEET, *(t.name for t in TABLE_SHEETS),
+                                    *OWN_SHEETS]}
+    meant: dict[str, TableSheet] = {}
+    for spec in TABLE_SHEETS:
+        if reader.find(spec.name) is None:
+            sheet = _meant_sheet(reader, spec.name, spec)
+            if sheet is not None:
+                meant.setdefault(sheet, spec)
+    for sheet in reader.sheet_names:
+        if normalise(sheet) in known:
+            continue
+        spec = meant.get(sheet)
+        if spec is None:
+            problems.append(_problem(
+                reader, sheet, None, f"sheet '{sheet}' is not used by reportgen; it is ignored",
+                "the sheets read are " + ", ".join([PAPER_SHEET, *(t.name for t in TABLE_SHEETS)]),
+                "warning"))
+        elif not spec.required:
+            problems.append(_problem(
+                reader, sheet, None,
+                f"sheet '{sheet}' is not read, and there is no '{spec.name}' sheet",
+                f"did you mean '{spec.name}'? rename the sheet to '{spec.name}'", "warning"))
 
 
 def _problem(reader: Reader, sheet: str | None, cell: str | None, message: str,
@@ -285,8 +376,9 @@ def _open_sheet(reader: Reader, name: str, required: bool,
     actual = reader.find(name)
     if actual is None:
         if required:
-            close = difflib.get_close_matches(name, reader.sheet_names, n=1, cutoff=0.6)
-            hint = f"did you mean '{close[0]}'?" if close else f"add a sheet called '{name}'"
+            spec = next((t for t in TABLE_SHEETS if t.name == name), None)
+            close = _meant_sheet(reader, name, spec)
+            hint = f"did you mean '{close}'?" if close else f"add a sheet called '{name}'"
             problems.append(_problem(reader, name, None, f"missing sheet '{name}'", hint))
         return None
     sheet = reader.sheet(actual)
@@ -320,13 +412,38 @@ def _cell_value(sheet: Sheet, row: int, column: int, problems: list[Problem],
     return value
 
 
-def _merged_in(sheet: Sheet, first_row: int, columns: set[int], reader: Reader,
-               problems: list[Problem]) -> None:
+def _merges_in(sheet: Sheet, first_row: int, columns: set[int], reader: Reader,
+               problems: list[Problem], across_only: bool) -> None:
+    """Fill each merged range of a table with its value, as Excel shows it.
+
+    A range down one column (an action's Theme over its milestone rows) means that
+    value on every row; one across several of the table's columns, or taking in the
+    header row, cannot say which column or row it belongs to, and is refused (with
+    ``across_only`` False, as on the Paper sheet, every range is).
+    """
     for (r0, c0), (r1, c1) in sheet.merged:
-        if r1 >= first_row and any(c0 <= c <= c1 for c in columns):
+        if r1 < first_row or not any(c0 <= c <= c1 for c in columns):
+            continue
+        spanned = [c for c in columns if c0 <= c <= c1]
+        if not across_only or len(spanned) > 1 or r0 <= first_row:
+            what = ("merged cells in a table" if not across_only
+                    else "merged cells take in the header row" if r0 <= first_row
+                    else "merged cells across columns")
             problems.append(_problem(
-                reader, sheet.name, f"{cell_ref(r0, c0)}:{cell_ref(r1, c1)}",
-                "merged cells in a table", "unmerge them and fill in each cell"))
+                reader, sheet.name, f"{cell_ref(r0, c0)}:{cell_ref(r1, c1)}", what,
+                "unmerge them and fill in each cell"))
+            continue
+        values = sheet.rows[r0] if r0 < len(sheet.rows) else []
+        value = values[c0] if c0 < len(values) else None
+        for row in range(max(r0, first_row + 1), r1 + 1):
+            while len(sheet.rows) <= row:
+                sheet.rows.append([])
+            cells = sheet.rows[row]
+            cells.extend([None] * (c1 + 1 - len(cells)))
+            for column in range(c0, c1 + 1):
+                cells[column] = value
+                if cell_ref(r0, c0) in sheet.percent_cells:
+                    sheet.percent_cells |= {cell_ref(row, column)}
 
 
 def _read_paper(reader: Reader, problems: list[Problem]) -> list[PaperEntry]:
@@ -337,7 +454,7 @@ def _read_paper(reader: Reader, problems: list[Problem]) -> list[PaperEntry]:
     for spec in PAPER_FIELDS:
         for name in (spec.name, *spec.aliases):
             lookup[normalise(name)] = spec.name
-    _merged_in(sheet, 0, {0, 1}, reader, problems)
+    _merges_in(sheet, -1, {0, 1}, reader, problems, across_only=False)
     entries = []
     for index, values in enumerate(sheet.rows):
         label = clean(values[0]) if values else None
@@ -357,18 +474,33 @@ def _read_paper(reader: Reader, problems: list[Problem]) -> list[PaperEntry]:
     return entries
 
 
+def _heading_forms(name: str) -> set[str]:
+    """A heading as compared, with its plural (people head a column "Milestones")."""
+    text = normalise(name)
+    plural = text[:-1] + "ies" if text.endswith("y") else text + ("es" if text.endswith(
+        ("s", "x", "ch", "sh")) else "s")
+    return {text, plural}
+
+
 def _header_map(cells: list[Any], spec: TableSheet) -> dict[str, int]:
     """Map schema column names to 0-based positions in a header row."""
     wanted = {}
     for column in spec.columns:
         for name in (column.name, *column.aliases):
-            wanted[normalise(name)] = column.name
+            for form in _heading_forms(name):
+                wanted.setdefault(form, column.name)
     found: dict[str, int] = {}
     for index, value in enumerate(cells):
         canonical = wanted.get(normalise(value))
         if canonical and canonical not in found:
             found[canonical] = index
     return found
+
+
+def _looks_like(heading: str, column: Column) -> bool:
+    """Whether an unused heading is probably a misspelling of ``column``."""
+    names = [normalise(name) for name in (column.name, *column.aliases)]
+    return bool(difflib.get_close_matches(normalise(heading), names, n=1, cutoff=0.75))
 
 
 def _read_table(reader: Reader, spec: TableSheet, problems: list[Problem]) -> Table | None:
@@ -388,26 +520,40 @@ def _read_table(reader: Reader, spec: TableSheet, problems: list[Problem]) -> Ta
         return None
     header = sheet.rows[header_index]
     used = set(columns.values())
-    for position, value in enumerate(header):
-        text = clean(value)
-        if text is not None and position not in used:
+    unused = {position: str(clean(value)) for position, value in enumerate(header)
+              if clean(value) is not None and position not in used}
+    claimed: set[int] = set()
+    where = f"{header_index + 1}:{header_index + 1}"
+    for order, column in enumerate(spec.columns):
+        if column.name in columns:
+            continue
+        free = {p: text for p, text in unused.items() if p not in claimed}
+        alike = [p for p, text in free.items() if _looks_like(text, column)]
+        if not alike and column.required:
+            alike = [p for p, text in free.items() if difflib.get_close_matches(
+                normalise(column.name), [normalise(text)], n=1, cutoff=0.5)]
+            alike = alike or ([order] if order in free else [])  # the starter's place
+        if alike:
+            claimed.add(alike[0])
+            hint = f"did you mean '{free[alike[0]]}'?"
+        elif column.required:
+            hint = f"add a column headed '{column.name}'"
+        else:
+            continue  # an optional column left out, and nothing that looks like it
+        problems.append(_problem(reader, sheet.name, where,
+                                 f"missing column '{column.name}'", hint))
+    for position, text in unused.items():
+        if position not in claimed:
             problems.append(_problem(
                 reader, sheet.name, cell_ref(header_index, position),
                 f"column '{text}' is not used by reportgen; it is ignored", None, "warning"))
-    present = [str(clean(h)) for h in header if clean(h) is not None]
-    for column in spec.columns:
-        if column.required and column.name not in columns:
-            close = difflib.get_close_matches(column.name, present, n=1, cutoff=0.5)
-            hint = (f"did you mean '{close[0]}'?" if close
-                    else f"add a column headed '{column.name}'")
-            problems.append(_problem(reader, sheet.name, f"{header_index + 1}:{header_index + 1}",
-                                     f"missing column '{column.name}'", hint))
-    _merged_in(sheet, header_index, set(columns.values()), reader, problems)
+    _merges_in(sheet, header_index, set(columns.values()), reader, problems, across_only=True)
     table = Table(sheet.name)
     blank_rows: list[int] = []
     for index in range(header_index + 1, len(sheet.rows)):
         cells = {name: Cell(_cell_value(sheet, index, position, problems, reader),
-                            cell_ref(index, position))
+                            cell_ref(index, position),
+                            percent=cell_ref(index, position) in sheet.percent_cells)
                  for name, position in columns.items()}
         record = Row(index + 1, cells)
         if record.is_blank:

@@ -6,7 +6,7 @@ fails if the README and the schema ever disagree.
 
 from __future__ import annotations
 
-from reportgen.workbook.schema import PAPER_FIELDS, PAPER_SHEET, TABLE_SHEETS
+from reportgen.workbook.schema import PAPER_FIELDS, PAPER_SHEET, READING_RULES, TABLE_SHEETS
 
 START = "<!-- workbook-format:start (generated from reportgen/workbook/schema.py) -->"
 END = "<!-- workbook-format:end -->"
@@ -17,7 +17,10 @@ def _cell(text: str) -> str:
 
 
 def workbook_reference() -> str:
-    lines = [
+    lines = ["How cells are read:", ""]
+    lines += [f"- {_cell(rule)}" for rule in READING_RULES]
+    lines += [
+        "",
         f"#### {PAPER_SHEET}",
         "",
         "One row per field: the field name in column A, its value in column B. "

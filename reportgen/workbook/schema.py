@@ -26,12 +26,28 @@ class Status(Enum):
 
     @classmethod
     def parse(cls, text: str) -> Status | None:
-        """Match a status case- and space-insensitively ("on Track " -> ON_TRACK)."""
-        wanted = " ".join(text.split()).casefold()
-        for status in cls:
-            if status.value.casefold() == wanted:
-                return status
-        return None
+        """Match a status, or a word people use for it, case-, space- and
+        hyphen-insensitively ("on-Track " and "Green" -> ON_TRACK)."""
+        return STATUS_WORDS.get(status_key(text))
+
+
+def status_key(text: str) -> str:
+    """A status as compared: case, spacing and hyphens ignored ("On-track" = "on track")."""
+    return " ".join(text.replace("-", " ").replace("_", " ").split()).casefold()
+
+
+#: The words people type for each status: BRAG colours and the usual spellings. Each
+#: prints as the status's own word (a paper says "On track", never "Green").
+STATUS_SYNONYMS: dict[Status, tuple[str, ...]] = {
+    Status.COMPLETE: ("Completed", "Done", "Blue"),
+    Status.ON_TRACK: ("Ontrack", "Green"),
+    Status.AT_RISK: ("Amber",),
+    Status.OFF_TRACK: ("Offtrack", "Red"),
+    Status.NOT_STARTED: ("Not yet started", "Grey", "Gray"),
+}
+STATUS_WORDS: dict[str, Status] = {
+    status_key(word): status for status in Status
+    for word in (status.value, *STATUS_SYNONYMS[status])}
 
 
 #: Background and text colour of each status (BRAG), used by the stylesheets and charts.
@@ -52,7 +68,7 @@ class Column:
     name: str
     help: str
     required: bool = False
-    aliases: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # other headings people use; plurals match too
 
 
 @dataclass(frozen=True)
@@ -63,6 +79,9 @@ class TableSheet:
     help: str
     columns: tuple[Column, ...]
     required: bool = True
+    #: Sheet names people give it; a workbook using one (and not the name itself) gets
+    #: a did-you-mean warning, as the sheet is not read under another name.
+    near_names: tuple[str, ...] = ()
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -155,10 +174,12 @@ SECTIONS = TableSheet(
         Column("Sub-heading", "A sub-heading starting at this paragraph (optional)."),
         Column("Minor heading", "A minor heading, e.g. a theme, starting here (optional).",
                aliases=("Theme heading",)),
-        Column("Paragraph", "Paragraph text. **bold**, lines starting \"- \" are bullets, a "
-               "blank line starts unnumbered text, [[Metric]] inserts a metric's figure.",
-               True, aliases=("Text",)),
+        Column("Paragraph", "Paragraph text. **bold**, lines starting \"- \" are bullets, "
+               "lines starting \"1. \" are a numbered list, a blank line starts unnumbered "
+               "text, [[Metric]] inserts a metric's figure.",
+               True, aliases=("Text", "Narrative", "Content")),
     ),
+    near_names=("Narrative", "Report", "Body", "Text", "Section"),
 )
 
 ACTIONS = TableSheet(
@@ -167,35 +188,54 @@ ACTIONS = TableSheet(
     "rows below it with a blank ID are further milestones of that action.",
     (
         Column("ID", "Action reference, e.g. G1, on the action's first row.", True,
-               aliases=("Ref", "Reference")),
-        Column("Theme", "Theme or programme the action belongs to.", True,
-               aliases=("Programme",)),
-        Column("Action", "What will be done.", True),
-        Column("Milestone", "A milestone of the action (optional)."),
-        Column("Lead", "Who leads this milestone.", True),
+               aliases=("Ref", "Reference", "Action ID", "Action ref", "Action number",
+                        "Action no")),
+        Column("Theme", "Theme or programme the action belongs to; blank on a milestone "
+               "row: the action's.", True,
+               aliases=("Programme", "Workstream", "Priority area", "Objective", "Area")),
+        Column("Action", "What will be done; blank on a milestone row: the action's.", True,
+               aliases=("Priority action", "Action description", "Description",
+                        "Key action")),
+        Column("Milestone", "A milestone of the action (optional).",
+               aliases=("Key milestone", "Deliverable", "Milestone description")),
+        Column("Lead", "Who leads this milestone; blank on a milestone row: the row "
+               "above's.", True,
+               aliases=("Responsible officer", "Owner", "Lead officer", "Responsible",
+                        "Action owner", "Lead responsible", "Accountable lead", "Who")),
         Column("Due", 'Due date, or a timescale such as "6 months – 3 years".', True,
-               aliases=("Due date", "Timescale")),
-        Column("Status", "One of: " + ", ".join(s.value for s in Status) + ".", True),
+               aliases=("Due date", "Timescale", "Target date", "Deadline", "Due by",
+                        "Completion date", "By when", "Date due")),
+        Column("Status", "One of: " + ", ".join(s.value for s in Status) + " (or "
+               "Blue, Green, Amber, Red, Grey).", True,
+               aliases=("RAG", "RAG status", "BRAG", "BRAG status", "RAG rating",
+                        "Progress status", "Current status")),
         Column("Progress note", "Latest progress, in a sentence or two.",
-               aliases=("Progress", "Notes", "Update")),
+               aliases=("Progress", "Notes", "Update", "Comments", "Comment",
+                        "Progress update", "Commentary", "Latest update")),
     ),
     required=False,
+    near_names=("Action plan", "Action tracker", "Tracker", "Action log", "Plan",
+                "Milestones"),
 )
 
 METRICS = TableSheet(
     "Metrics",
     "Survey and workforce figures; percentages are computed, never typed.",
     (
-        Column("Metric", "Name, also used to quote it in a paragraph as [[Name]].", True),
-        Column("Period", 'Period the figure covers, e.g. "Oct 2018".', True),
-        Column("Count", "How many (the numerator).", True, aliases=("Numerator",)),
+        Column("Metric", "Name, also used to quote it in a paragraph as [[Name]].", True,
+               aliases=("Measure", "Indicator")),
+        Column("Period", 'Period the figure covers, e.g. "Oct 2018".', True,
+               aliases=("Date", "Month", "Quarter", "Year")),
+        Column("Count", "How many (the numerator), as a whole number; never a "
+               "percentage.", True, aliases=("Numerator", "Number")),
         Column("Population", "Out of how many (the denominator), if a rate.",
-               aliases=("Denominator",)),
+               aliases=("Denominator", "Out of", "Total", "Base")),
         Column("Unit", 'What is counted, e.g. "staff".'),
         Column("Target", "Target rate, e.g. 40%, if any."),
         Column("Source", "Where the figure comes from."),
     ),
     required=False,
+    near_names=("Metric", "Measures", "Figures", "Survey", "Data", "KPIs", "KPI"),
 )
 
 APPENDICES = TableSheet(
@@ -208,6 +248,7 @@ APPENDICES = TableSheet(
                aliases=("PDF", "Path")),
     ),
     required=False,
+    near_names=("Appendix", "Attachments", "Annexes", "Annex"),
 )
 
 #: Fewer months than this get a run chart rather than an SPC chart (Making Data Count).
@@ -238,6 +279,7 @@ WORKFORCE = TableSheet(
         Column("Source", "Where the figures come from (optional)."),
     ),
     required=False,
+    near_names=("Workforce metrics", "Workforce data", "HR", "HR metrics", "SPC"),
 )
 
 HISTORY = TableSheet(
@@ -260,6 +302,31 @@ HISTORY = TableSheet(
 
 TABLE_SHEETS: tuple[TableSheet, ...] = (ASSURANCE, SECTIONS, ACTIONS, METRICS, WORKFORCE,
                                         HISTORY, APPENDICES)
+
+#: How cells are read, in the words the README and the starter's Instructions use.
+READING_RULES: tuple[str, ...] = (
+    "Headings are matched loosely: case, spacing and a trailing colon do not matter, "
+    "plurals are read (\"Milestones\"), and the other names listed with each column are "
+    "accepted. A heading that looks like a column's but is misspelt is an error with a "
+    "did-you-mean, never a column quietly left out.",
+    "Cells merged down one column (an action's Theme, Action or Lead over its milestone "
+    "rows) are read as their value on every row; cells merged across columns are refused.",
+    "On the Actions sheet a row with a blank ID continues the action above: a blank "
+    "Theme, Action or Lead carries on the value from the row above. Another Action or "
+    "Theme typed on such a row is an error: give it its own ID to make it a new action.",
+    "Line breaks typed in a cell (Alt+Enter) stay line breaks in the paper.",
+    "A status may be typed as its BRAG colour: Blue (Complete), Green (On track), Amber "
+    "(At risk), Red (Off track), Grey (Not started); Completed, Done and On-track are read "
+    "too. The paper prints the status's own word.",
+    "A Count is how many, never a percentage: a Count typed or formatted as a percentage "
+    "is refused, as is a number a paper cannot print (NaN, infinite, over a trillion). "
+    "Percentages are worked out from Count and Population.",
+    "A Due that names a month or a day but is not a full date (\"31st March\") is printed "
+    "as typed, with a warning, and left out of the overdue checks; a blank Due is a "
+    "warning and prints as \"–\".",
+    "Other sheets are not read, and each is named in a warning (with a did-you-mean when "
+    "it looks like a sheet that is missing).",
+)
 
 YES_WORDS = {"yes", "y", "true", "✓", "✔", "x"}
 NO_WORDS = {"no", "n", "false", ""}

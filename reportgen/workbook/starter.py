@@ -22,6 +22,7 @@ from reportgen.workbook.schema import (
     METRICS,
     PAPER_FIELDS,
     PAPER_SHEET,
+    READING_RULES,
     SECTIONS,
     TABLE_SHEETS,
     Status,
@@ -136,6 +137,9 @@ def _instructions(book) -> None:
         ("Fill in each sheet, replacing the worked example, then run: "
          "reportgen build this-file.xlsx", "", "", "text"),
         ("Check it first with: reportgen validate this-file.xlsx", "", "", "text"),
+        ("", "", "", "text"),
+        ("How cells are read", "", "", "sheet"),
+        *(("", "", rule, "text") for rule in READING_RULES),
         ("", "", "", "text"),
         (PAPER_SHEET, "", "One row per field: the field name in column A, its value in "
          "column B.", "sheet"),

@@ -6,7 +6,10 @@ the whole workbook in one pass.
 
 from __future__ import annotations
 
+import calendar
 import difflib
+import math
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -41,10 +44,24 @@ from reportgen.workbook.schema import (
     PAPER_FIELDS,
     PAPER_SHEET,
     SECTIONS,
+    STATUS_SYNONYMS,
     WORKFORCE,
     YES_WORDS,
     Status,
 )
+
+#: Larger numbers than this in a cell are refused: no paper's figure is a trillion.
+LARGEST_NUMBER = 1e12
+_MONTH_WORDS = re.compile(
+    r"\b(" + "|".join([*(m for m in calendar.month_name if m), *(m for m in calendar.month_abbr
+                                                                if m), "Sept"])
+    + r")\b|\b\d{1,2}(st|nd|rd|th)\b|\b\d{1,2}/\d{1,2}\b", re.IGNORECASE)
+
+
+def looks_like_date(text: str) -> bool:
+    """Whether text that is not a date names a month or a day ("31st March", "end of
+    March"), so a reader would take it for a due date that overdue checks then miss."""
+    return bool(_MONTH_WORDS.search(text))
 
 
 def load_report(path: Path) -> Report:
@@ -66,7 +83,27 @@ def check_workbook(path: Path) -> tuple[Report | None, list[Problem]]:
         return None, exc.problems
     validator = Validator(raw)
     report = validator.report()
-    return report, validator.problems
+    return report, in_workbook_order(validator.problems, raw.sheet_names)
+
+
+_CELL_PLACE = re.compile(r"([A-Z]*)([0-9]*)")
+
+
+def in_workbook_order(problems: list[Problem], sheet_names: list[str]) -> list[Problem]:
+    """Problems in the order a user goes through the workbook: sheet by sheet (as the
+    tabs are ordered; missing sheets last), then row by row, then column by column."""
+    order = {name.casefold(): index for index, name in enumerate(sheet_names)}
+
+    def place(problem: Problem) -> tuple[int, int, int]:
+        sheet = order.get((problem.sheet or "").casefold(), len(order))
+        match = _CELL_PLACE.match((problem.cell or "").split(":")[0])
+        letters, digits = match.groups() if match else ("", "")
+        column = 0
+        for letter in letters:
+            column = column * 26 + ord(letter) - 64
+        return sheet, int(digits or 0), column
+
+    return sorted(problems, key=place)
 
 
 def as_text(value: Any) -> str | None:
@@ -87,6 +124,7 @@ class Validator:
         self.raw = raw
         self.problems: list[Problem] = list(raw.problems)
         self.milestone_rows: list[Row] = []
+        self.refused_status: set[int] = set()  # rows whose status was not understood
 
     # -- helpers -------------------------------------------------------------------
 
@@ -287,55 +325,91 @@ class Validator:
         return number
 
     def actions(self) -> list[Action]:
+        """Actions and their milestones. A row with an ID starts an action (the same ID
+        on the rows below is the same action); below it, a blank Theme, Action or Lead
+        carries on the value above, as a merged cell over the rows reads. An Action or
+        Theme typed differently on such a row is refused: it would otherwise vanish."""
         table = self.table(ACTIONS.name)
         if table is None:
             return []
         actions: list[Action] = []
         seen: dict[str, str] = {}
+        first_cells: dict[str, tuple[str, str]] = {}  # action ID -> Theme and Action cells
+        lead: tuple[str, str] | None = None  # the lead above, and its cell
         for row in table.rows:
             action_id = as_text(row.value("ID"))
-            if action_id is not None:
-                if actions and actions[-1].id == action_id:
-                    pass  # the ID repeated on each milestone row: same action
-                elif action_id in seen:
+            if action_id is not None and not (actions and actions[-1].id == action_id):
+                lead = None
+                if action_id in seen:
                     self.problem(table.sheet, row.ref("ID"),
                                  f'action ID "{action_id}" is used twice '
                                  f"(first at {seen[action_id]})",
                                  "give each action its own ID; put its milestones on the rows "
                                  "directly below it")
                     continue
-                else:
-                    seen[action_id] = row.ref("ID")
-                    actions.append(Action(
-                        id=action_id,
-                        theme=self.required_text(table, row, "Theme"),
-                        title=self.required_text(table, row, "Action"),
-                    ))
+                seen[action_id] = row.ref("ID")
+                first_cells[action_id] = (row.ref("Theme"), row.ref("Action"))
+                actions.append(Action(
+                    id=action_id,
+                    theme=self.required_text(table, row, "Theme"),
+                    title=self.required_text(table, row, "Action"),
+                ))
             elif not actions:
                 self.problem(table.sheet, row.ref("ID"), "this milestone has no action above it",
                              "give the row an action ID, theme and action")
                 continue
-            actions[-1].milestones.append(self.milestone(table, row))
+            else:
+                self.same_as_action(table, row, actions[-1], first_cells[actions[-1].id])
+            lead_text = as_text(row.value("Lead"))
+            if lead_text is None and lead is not None:
+                lead_text = lead[0]
+            elif lead_text is not None:
+                lead = (lead_text, row.ref("Lead"))
+            actions[-1].milestones.append(self.milestone(table, row, lead_text))
             self.milestone_rows.append(row)
         return actions
 
-    def milestone(self, table: Table, row: Row) -> Milestone:
+    def same_as_action(self, table: Table, row: Row, action: Action,
+                       cells: tuple[str, str]) -> None:
+        """A further row of ``action`` may leave Theme and Action blank or repeat them;
+        different text there is a problem naming both cells."""
+        for column, current, first in (("Theme", action.theme, cells[0]),
+                                       ("Action", action.title, cells[1])):
+            text = as_text(row.value(column))
+            if text is None or " ".join(text.split()) == " ".join(current.split()):
+                continue
+            word = column.lower()
+            self.problem(table.sheet, row.ref(column),
+                         f'{word} "{text}" differs from action {action.id}\'s '
+                         f'"{current}" ({first}), on a row that continues {action.id}',
+                         f"give it its own ID in {row.ref('ID')} to make it a new action, or "
+                         f"clear {row.ref(column)} to make the row a milestone of {action.id}")
+
+    def milestone(self, table: Table, row: Row, lead: str | None) -> Milestone:
         status_text = as_text(row.value("Status"))
         status = Status.parse(status_text) if status_text else None
         if status is None:
+            self.refused_status.add(row.number)
             names = [s.value for s in Status]
             if status_text is None:
                 self.problem(table.sheet, row.ref("Status"), "status is empty",
                              "use one of " + ", ".join(names))
             else:
-                close = difflib.get_close_matches(status_text, names, n=1, cutoff=0.4)
-                hint = (f"did you mean '{close[0]}'? " if close else "") + "use one of " + \
-                    ", ".join(names)
+                words = names + [w for st in Status for w in STATUS_SYNONYMS[st]]
+                close = difflib.get_close_matches(status_text, words, n=1, cutoff=0.4)
+                meant = Status.parse(close[0]) if close else None
+                also = f" ({meant.value})" if meant is not None and close[0] != meant.value \
+                    else ""
+                hint = (f"did you mean '{close[0]}'{also}? " if close else "") + \
+                    "use one of " + ", ".join(names)
                 self.problem(table.sheet, row.ref("Status"),
                              f'"{status_text}" is not a status', hint)
+        if lead is None:
+            self.problem(table.sheet, row.ref("Lead"), "'Lead' is empty",
+                         "fill it in or delete the row")
         return Milestone(
             description=as_text(row.value("Milestone")),
-            lead=self.required_text(table, row, "Lead"),
+            lead=lead or "",
             due=self.due(table, row),
             status=status or Status.NOT_STARTED,
             note=as_text(row.value("Progress note")),
@@ -344,8 +418,10 @@ class Validator:
     def due(self, table: Table, row: Row) -> Due:
         value = row.value("Due")
         if value is None:
-            self.problem(table.sheet, row.ref("Due"), "due date is empty",
-                         'give a date or a timescale such as "Ongoing"')
+            self.problem(table.sheet, row.ref("Due"),
+                         "due date is empty; it is printed as \"–\" and not checked for "
+                         "being overdue", 'give a date or a timescale such as "Ongoing"',
+                         "warning")
             return Due()
         reading = read_date(value)
         if reading.error:
@@ -354,7 +430,13 @@ class Validator:
             return Due(text=as_text(value))
         if reading.value is not None:
             return Due(date=reading.value, text=str(value) if reading.month_only else None)
-        return Due(text=as_text(value))
+        text = as_text(value) or ""
+        if looks_like_date(text):
+            self.problem(table.sheet, row.ref("Due"),
+                         f'"{text}" looks like a date but has no year, or is not one; it is '
+                         "printed as typed and left out of the overdue checks",
+                         "give the full date, e.g. 31/03/2019, if it is one", "warning")
+        return Due(text=text)
 
     def warn_overdue_not_started(self, report: Report) -> None:
         """A "Not started" milestone due before the meeting is probably out of date."""
@@ -365,6 +447,8 @@ class Validator:
         milestones = [m for action in report.actions for m in action.milestones]
         for row, milestone in zip(self.milestone_rows, milestones, strict=True):
             due = milestone.due.date
+            if row.number in self.refused_status:
+                continue  # its status was refused, not "Not started"
             if milestone.status is Status.NOT_STARTED and due is not None and due < meeting:
                 self.problem(table.sheet, row.ref("Due"),
                              f"due {due:%d/%m/%Y}, before the meeting, but \"Not started\"",
@@ -399,7 +483,17 @@ class Validator:
         return metrics
 
     def number(self, table: Table, row: Row, column: str, required: bool = False) -> float | None:
-        """A count: a number that cannot be negative."""
+        """A count: a number that cannot be negative, and is never a percentage."""
+        raw = row.value(column)
+        cell = row.cells.get(column)
+        typed_percent = isinstance(raw, str) and raw.strip().endswith("%")
+        if (cell is not None and cell.percent and isinstance(raw, int | float)) or typed_percent:
+            shown = raw.strip() if typed_percent else f"{raw * 100:g}%"
+            self.problem(table.sheet, row.ref(column),
+                         f"{shown} is a percentage, but '{column}' is how many",
+                         "type the number itself (e.g. 111 of a Population of 326); "
+                         "the percentage is worked out from the two")
+            return None
         value = self.signed_number(table, row, column, required=required,
                                    example="type digits only, e.g. 326")
         if value is not None and value < 0:
@@ -497,13 +591,25 @@ class Validator:
         if isinstance(value, bool):
             value = None
         elif isinstance(value, int | float):
-            return float(value)
+            return self.printable(table, row, column, float(value), example)
         text = (as_text(row.value(column)) or "").replace(",", "").strip()
         try:
-            return float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
+            number = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
         except ValueError:
             self.problem(table.sheet, row.ref(column), f'"{text}" is not a number', example)
             return None
+        return self.printable(table, row, column, number, example)
+
+    def printable(self, table: Table, row: Row, column: str, number: float,
+                  example: str) -> float | None:
+        """``number`` if a paper can print it: not NaN or infinite, and not absurdly big."""
+        if not math.isfinite(number) or abs(number) > LARGEST_NUMBER:
+            typed = row.value(column)
+            shown = f"{typed:g}" if isinstance(typed, float) else as_text(typed)
+            self.problem(table.sheet, row.ref(column),
+                         f"{shown} is not a number a paper can print", example)
+            return None
+        return number
 
     def history(self) -> list[HistoryRow]:
         table = self.table(HISTORY.name)
