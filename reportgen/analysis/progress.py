@@ -82,7 +82,8 @@ class Progress:
                 # The second clause repeats the verb ("11 are on track"), later ones don't.
                 parts.append(f"{_are(count) if len(parts) == 1 else count} {words}")
         overdue = self.overdue_actions
-        sentence = (f"Of {self.total} actions, {_join(parts)}; "
+        noun = "action" if self.total == 1 else "actions"
+        sentence = (f"Of {self.total} {noun}, {_join(parts)}; "
                     + (f"{_are(overdue)} overdue." if overdue else "none is overdue."))
         if self.previous_meeting is not None:
             moves = [f"{self.count(kind)} {words}" for kind, words in (
