@@ -16,6 +16,8 @@ system-deps:
 $(BIN)/reportgen: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	@# The distribution was called "reportgen" before it became "nhs-reportgen".
+	-@$(BIN)/pip uninstall --quiet --yes reportgen 2>/dev/null
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@
 
@@ -26,10 +28,12 @@ demo: venv
 	$(BIN)/reportgen pack data/pack/agenda.yaml -o output
 	$(BIN)/reportgen pack data/pack/agenda.yaml -o output --part private
 
-# The layering contract (pyproject.toml) first: a broken layer fails the run.
+# The layering contract (pyproject.toml) first: a broken layer fails the run. Then the
+# suite, then the wheel installed into a fresh venv outside the checkout (check-wheel).
 test: venv
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
+	PYTHON=$(PYTHON) scripts/check-wheel.sh
 
 # Benchmarks (not part of the tests): `make bench`, or `make bench QUICK=1` (< 1 minute).
 bench: venv

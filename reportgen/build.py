@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,15 +61,21 @@ class RenderedPaper:
     warnings: list[Problem]
 
 
+def _quiet(_step: str) -> None:
+    pass
+
+
 def render_paper_pdf(workbook: Path, *, templates: Path | None = None,
                      previous: Path | None = None, html: bool = False, pdfa: bool = False,
-                     pack: bool = False, debug: bool = False, jobs: int = 1) -> RenderedPaper:
+                     pack: bool = False, debug: bool = False, jobs: int = 1,
+                     steps: Callable[[str], None] = _quiet) -> RenderedPaper:
     """Read, validate, analyse and lay out one paper (see :func:`build_paper`).
 
     ``pack`` leaves the running header and footer out: a meeting pack stamps its own
     continuous ones over every page. With ``jobs`` above 1 (not in a pack, which runs
     its papers in parallel, nor for PDF/A), the layout happens in that many worker
-    processes, started first so they are ready when the HTML is.
+    processes, started first so they are ready when the HTML is. ``steps`` is told
+    of each stage as it ends (the CLI's --verbose).
     """
     with ExitStack() as stack:
         pool = None
@@ -77,17 +84,21 @@ def render_paper_pdf(workbook: Path, *, templates: Path | None = None,
         report, problems = check_workbook(workbook)
         if report is None:
             raise InputError(problems, workbook)
+        steps("workbook read and checked")
         earlier = load_report(previous) if previous is not None else None
         analysis = analyse(report, earlier)
         appended = appended_documents(report)
+        steps("figures and charts worked out")
         document = render_paper(report, analysis, user_dir=templates, appended=appended,
                                 appended_margins_mm=APPENDED_MARGINS_MM, pack=pack)
         twin = render_paper(report, analysis, user_dir=templates, web=True) if html else None
+        steps("HTML rendered")
         roots = template_dirs(templates)
         embed = Embedded(workbook, "The workbook this paper was built from") if pdfa else None
         pdf_bytes = write_pdf(document, roots=roots, appended=appended,
                               created=report.paper.report_date or report.paper.meeting_date,
                               embed=embed, debug=debug, pool=pool)
+        steps("PDF laid out and finished")
     inputs = [workbook, *([previous] if previous else []),
               *(d.file for d in appended if d.file)]
     return RenderedPaper(report, pdf_bytes, document, twin, inputs, roots, problems)
@@ -95,7 +106,8 @@ def render_paper_pdf(workbook: Path, *, templates: Path | None = None,
 
 def build_paper(workbook: Path, outdir: Path, *, templates: Path | None = None,
                 previous: Path | None = None, html: bool = False, pdfa: bool = False,
-                manifest: bool = False, debug: bool = False, jobs: int = 1) -> BuildResult:
+                manifest: bool = False, debug: bool = False, jobs: int = 1,
+                steps: Callable[[str], None] = _quiet) -> BuildResult:
     """Build ``workbook`` into ``outdir/<slug>.pdf``; nothing is written on any error.
 
     ``previous`` is the workbook of the last paper, for "changes since" reporting;
@@ -105,7 +117,7 @@ def build_paper(workbook: Path, outdir: Path, *, templates: Path | None = None,
     paper in parts (see :mod:`reportgen.pdf.split`).
     """
     paper = render_paper_pdf(workbook, templates=templates, previous=previous, html=html,
-                             pdfa=pdfa, debug=debug, jobs=jobs)
+                             pdfa=pdfa, debug=debug, jobs=jobs, steps=steps)
     stem = slugify(paper.report.paper.title)
     outputs = {outdir / f"{stem}.pdf": paper.pdf}
     if paper.twin is not None:
@@ -115,6 +127,7 @@ def build_paper(workbook: Path, outdir: Path, *, templates: Path | None = None,
                                                                   outputs)
     for path, data in outputs.items():
         atomic_write(path, data)
+    steps("written")
     paths = list(outputs)
     return BuildResult(pdf=paths[0], html=paths[1] if paper.twin is not None else None,
                        pages=_count_pages(paper.pdf), warnings=paper.warnings,

@@ -2,11 +2,17 @@
 
 Each command imports its implementation when it runs, so ``reportgen --help`` and a
 mistyped option answer at once, without loading pandas, WeasyPrint or pikepdf.
+
+Every command takes ``-q/--quiet`` (errors only) and ``-v/--verbose`` (each step, with
+its time); colour follows ``--color/--no-color``, else ``NO_COLOR``, else whether the
+output is a terminal.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -14,13 +20,65 @@ import click
 from reportgen import __version__
 from reportgen.errors import ReportgenError
 
+QUIET, NORMAL, VERBOSE = -1, 0, 1
+
+
+def _verbosity(level: int):
+    """Callback of -q/-v: remembered for the whole command line, on the group or after
+    the command's name."""
+    def store(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+        if value:
+            ctx.find_root().meta["reportgen.verbosity"] = level
+    return store
+
+
+def verbosity_options() -> list[click.Option]:
+    return [
+        click.Option(["-q", "--quiet"], is_flag=True, expose_value=False, is_eager=True,
+                     callback=_verbosity(QUIET), help="Print errors only."),
+        click.Option(["-v", "--verbose"], is_flag=True, expose_value=False, is_eager=True,
+                     callback=_verbosity(VERBOSE), help="Print each step and its time."),
+    ]
+
+
+def verbosity() -> int:
+    ctx = click.get_current_context(silent=True)
+    return ctx.find_root().meta.get("reportgen.verbosity", NORMAL) if ctx else NORMAL
+
+
+def say(text: str) -> None:
+    """What a command did ("Wrote ..."): shown unless --quiet."""
+    if verbosity() > QUIET:
+        click.echo(text)
+
+
+def warn(text: str) -> None:
+    if verbosity() > QUIET:
+        click.secho(f"Warning: {text}", fg="yellow", err=True)
+
+
+def step(text: str) -> None:
+    """A step and the time since the command started: shown with --verbose."""
+    if verbosity() >= VERBOSE:
+        ctx = click.get_current_context()
+        started = ctx.find_root().meta.setdefault("reportgen.started", time.monotonic())
+        click.secho(f"  {text} [{time.monotonic() - started:.2f} s]", dim=True, err=True)
+
 
 class Command(click.Command):
-    """A click command that reports :class:`ReportgenError` as text, not a traceback."""
+    """A click command that reports :class:`ReportgenError` as text, not a traceback,
+    and takes -q and -v after its name too."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.params += verbosity_options()
 
     def invoke(self, ctx: click.Context):
+        ctx.find_root().meta.setdefault("reportgen.started", time.monotonic())
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            step(f"done: reportgen {ctx.info_name}")
+            return result
         except ReportgenError as exc:
             if ctx.find_root().params.get("debug"):
                 raise
@@ -48,16 +106,33 @@ class Command(click.Command):
             ctx.exit(2)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="reportgen")
+class Group(click.Group):
+    """The command group, with -q and -v as every command has them."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.params += verbosity_options()
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="reportgen")
 @click.option("--debug", is_flag=True, help="Show full tracebacks and WeasyPrint warnings.")
-def cli(debug: bool) -> None:
+@click.option("--color/--no-color", default=None,
+              help="Colour the messages, or not (default: on a terminal, unless NO_COLOR "
+                   "is set).")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool, color: bool | None) -> None:
     """Board papers and meeting packs for NHS governance teams, from spreadsheets.
 
     \b
-    Example:
-      reportgen build data/dorset-od-framework-2018.xlsx -o output
+    Examples:
+      reportgen demo                      the bundled example, built into reportgen-demo/
+      reportgen build paper.xlsx -o output
+      reportgen pack agenda.yaml
     """
+    if color is None and os.environ.get("NO_COLOR"):
+        color = False  # https://no-color.org: any non-empty value
+    ctx.color = color
 
 
 @cli.command(cls=Command, epilog="""\b
@@ -94,13 +169,13 @@ def build(ctx: click.Context, workbook: Path, outdir: Path, previous: Path | Non
     debug = bool(ctx.find_root().params.get("debug"))
     result = build_paper(workbook, outdir, templates=templates, previous=previous,
                          html=write_html, pdfa=pdfa, manifest=manifest, debug=debug,
-                         jobs=jobs or default_jobs())
+                         jobs=jobs or default_jobs(), steps=step)
     for warning in result.warnings:
-        click.secho(f"Warning: {warning}", fg="yellow", err=True)
-    click.echo(f"Wrote {result.pdf} ({result.pages} pages)")
+        warn(str(warning))
+    say(f"Wrote {result.pdf} ({result.pages} pages)")
     for extra in (result.html, result.manifest):
         if extra:
-            click.echo(f"Wrote {extra}")
+            say(f"Wrote {extra}")
 
 
 @cli.command(cls=Command, epilog="""\b
@@ -123,14 +198,18 @@ def validate(workbook: Path, strict: bool, output_format: str) -> None:
     from reportgen.workbook.validate import check_workbook
 
     _, problems = check_workbook(workbook)
+    step("workbook read and checked")
     errors, warnings = diagnostics.counts(problems)
     if output_format == "json":
         click.echo(diagnostics.as_json(workbook, problems))
     else:
-        if problems:
-            click.echo(diagnostics.as_table(problems))
+        shown = problems if verbosity() > QUIET else [
+            p for p in problems if p.severity == "error"]
+        if shown:
+            click.echo(diagnostics.as_table(shown))
             click.echo()
-        click.echo(diagnostics.summary(workbook, problems))
+        if shown or verbosity() > QUIET:
+            click.echo(diagnostics.summary(workbook, problems))
     if errors or (strict and warnings):
         sys.exit(1)
 
@@ -148,7 +227,7 @@ def init(path: Path, force: bool) -> None:
     from reportgen.workbook.starter import write_starter
 
     write_starter(path, force=force)
-    click.echo(f"Wrote {path}. Fill it in, then: reportgen build {path}")
+    say(f"Wrote {path}. Fill it in, then: reportgen build {path}")
 
 
 @cli.command(cls=Command, epilog="""\b
@@ -169,8 +248,11 @@ def check(pdfs: tuple[Path, ...]) -> None:
         errors = sum(f.severity == "error" for f in findings)
         warnings = sum(f.severity == "warning" for f in findings)
         for finding in findings:
-            click.echo(f"{pdf}: {finding}")
-        click.echo(f"{pdf}: {errors} errors, {warnings} warnings")
+            if verbosity() > QUIET or finding.severity == "error":
+                click.echo(f"{pdf}: {finding}")
+        if verbosity() > QUIET or errors:
+            click.echo(f"{pdf}: {errors} errors, {warnings} warnings")
+        step(f"{pdf} checked")
         failed = failed or bool(errors or warnings)
     if failed:
         sys.exit(1)
@@ -189,7 +271,7 @@ def extract(pdf: Path, outdir: Path, force: bool) -> None:
     from reportgen.pdf.extract import extract_attachments
 
     for path in extract_attachments(pdf, outdir, force=force):
-        click.echo(f"Wrote {path}")
+        say(f"Wrote {path}")
 
 
 @cli.command(cls=Command, epilog="""\b
@@ -226,19 +308,18 @@ def pack(agenda: Path, outdir: Path, part: str, draft: bool, supplement: bool, j
     with _PackProgress() as progress:
         result = build_pack(agenda, outdir, options, progress)
     if result.unchanged:
-        click.echo(f"Wrote {result.pdf} ({result.pages} pages; unchanged since the last "
-                   "build, reused)")
+        say(f"Wrote {result.pdf} ({result.pages} pages; unchanged since the last build, "
+            "reused)")
     else:
-        click.echo(f"Wrote {result.pdf} ({result.pages} pages; {result.rendered} papers "
-                   f"rendered, {result.reused} reused)")
+        say(f"Wrote {result.pdf} ({result.pages} pages; {result.rendered} papers "
+            f"rendered, {result.reused} reused)")
 
 
 class _PackProgress:
-    """A click progress bar (item, step, elapsed) on a terminal; plain lines otherwise."""
+    """A click progress bar (item, step, elapsed) on a terminal; plain lines otherwise
+    (and always with --verbose); nothing with --quiet."""
 
     def __init__(self):
-        import time
-
         self.clock = time.monotonic
         self.started = self.clock()
         self.bar = None
@@ -253,8 +334,12 @@ class _PackProgress:
             self.bar.render_finish()
 
     def start(self, total: int) -> None:
-        self.total = total
-        if sys.stderr.isatty():
+        """A new build (``reportgen demo`` builds two packs): its own count and bar."""
+        if self.bar is not None:
+            self.bar.render_finish()
+            self.bar = None
+        self.total, self.done = total, 0
+        if sys.stderr.isatty() and verbosity() == NORMAL:
             self.bar = click.progressbar(length=total, file=sys.stderr, show_eta=False,
                                          label="Building pack")
 
@@ -264,7 +349,7 @@ class _PackProgress:
         if self.bar is not None:
             self.bar.label = text
             self.bar.update(1)
-        else:
+        elif verbosity() > QUIET:
             click.echo(f"  [{self.done}/{self.total}] {text}", err=True)
 
 
@@ -279,7 +364,29 @@ def init_agenda(path: Path, force: bool) -> None:
     from reportgen.pack.agenda import write_starter
 
     write_starter(path, force=force)
-    click.echo(f"Wrote {path}. Edit it, then: reportgen pack {path}")
+    say(f"Wrote {path}. Edit it, then: reportgen pack {path}")
+
+
+@cli.command(cls=Command, epilog="""\b
+Examples:
+  reportgen demo                  into ./reportgen-demo
+  reportgen demo ~/Desktop/try-reportgen
+""")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path),
+                default=Path("reportgen-demo"))
+@click.option("--jobs", type=click.IntRange(min=0), default=0,
+              help="Worker processes (default: one per CPU).")
+def demo(folder: Path, jobs: int) -> None:
+    """Build the bundled example into FOLDER: a board paper (NHS Dorset CCG, 14 November
+    2018) and the public and private packs of its meeting, from a copy of the example's
+    workbooks and agenda in FOLDER/example, to change and build again."""
+    from reportgen.demo import run_demo
+    from reportgen.pdf.pool import default_jobs
+
+    with _PackProgress() as progress:
+        result = run_demo(folder, jobs=jobs or default_jobs(), say=say, progress=progress)
+    say(f"The example's workbook and agenda are in {result.inputs}: change them and build "
+        f"again with reportgen build / reportgen pack.")
 
 
 def main() -> None:
