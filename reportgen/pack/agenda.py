@@ -113,6 +113,22 @@ class Given:
     cells: dict[str, tuple[str | None, str | None]]  # key -> (sheet, cell)
     place: tuple[str | None, str | None]  # of the whole meeting / item
 
+    @property
+    def excel(self) -> bool:
+        return self.place[0] in ("Meeting", "Agenda")
+
+    def name(self, key: str, value: Any = None) -> str:
+        """How a key (and its value) is named in a message: as the user wrote it,
+        'part: secret' in YAML, Part 'secret' in Excel."""
+        if self.excel:
+            heading = key.replace("_", " ").capitalize()
+            return heading if value is None else f"{heading} '{value}'"
+        return f"'{key}'" if value is None else f"'{key}: {value}'"
+
+    def file_name(self, key: str, value: str) -> str:
+        """A file named in a message: paper 'x.pdf' (YAML), Paper 'x.pdf' (Excel)."""
+        return f"{key.capitalize() if self.excel else key} '{value}'"
+
     def where(self, key: str | None = None) -> tuple[str | None, str | None]:
         return self.cells.get(key, self.place) if key else self.place
 
@@ -127,8 +143,8 @@ def _did_you_mean(name: str, known: tuple[str, ...], excel: bool = False) -> str
     if plain in _CONFIDENTIALITY or plain.rstrip("?") in _CONFIDENTIALITY:
         return ("a column headed 'Part' with public or private in each row keeps an item "
                 "out of the public pack" if excel else
-                "use 'part: private' to keep an item out of the public pack "
-                "(or 'part: public')")
+                "use 'part: private' to keep an item out of the public pack, "
+                "or 'part: public'")
     shown = {(k.replace("_", " ").capitalize() if excel else k): k for k in known}
     close = difflib.get_close_matches(plain.replace(" ", "_"), known, n=1, cutoff=0.6)
     if close:
@@ -388,15 +404,16 @@ class _Checker:
                 sheet, cell = given.where(key)
                 hint = ("fill in its value" if cell or sheet not in ("Meeting", "Agenda")
                         else f"add a row '{key.replace('_', ' ').capitalize()}' with its value")
-                self.problem((sheet, cell), f"'{key}' is required", hint)
+                self.problem((sheet, cell), f"{given.name(key)} is required", hint)
             return None
         if isinstance(value, list | dict):
             kind = "a list" if isinstance(value, list) else "a set of 'key: value' settings"
-            self.problem(given.where(key), f"'{key}' should be text, not {kind}",
+            self.problem(given.where(key), f"{given.name(key)} should be text, not {kind}",
                          "write it on one line after the colon; quote it if it holds ': '")
             return None
         if isinstance(value, datetime | date):
-            self.problem(given.where(key), f"'{key}' is a date ({value:%d/%m/%Y}), not text",
+            self.problem(given.where(key),
+                         f"{given.name(key)} is a date ({value:%d/%m/%Y}), not text",
                          "Excel turned what was typed into a date: format the cell as Text "
                          "and type it again")
             return None
@@ -410,7 +427,7 @@ class _Checker:
             close = difflib.get_close_matches(value.casefold(), choices, n=1, cutoff=0.5)
             hint = (f"did you mean '{close[0]}'? " if close else "") + "use one of " \
                 + ", ".join(choices)
-            self.problem(given.where(key), f"'{key}: {value}' is not allowed", hint)
+            self.problem(given.where(key), f"{given.name(key, value)} is not allowed", hint)
             return default
         return value.casefold()
 
@@ -423,8 +440,8 @@ class _Checker:
             return True
         if text in {"false", "no", "off", "n"}:
             return False
-        self.problem(given.where(key), f"'{key}: {value}' should be true or false",
-                     "write true or false (yes or no)")
+        self.problem(given.where(key), f"{given.name(key, value)} should be true or false",
+                     "write true or false, or yes or no")
         return False
 
     def file(self, given: Given, key: str, kinds: tuple[str, ...]) -> Path | None:
@@ -435,21 +452,22 @@ class _Checker:
         path = (self.path.parent / value).resolve()
         suffix = path.suffix.lower()
         if path.is_dir():
-            self.problem(where, f"{key} '{value}' is a folder, not a file",
+            self.problem(where, f"{given.file_name(key, value)} is a folder, not a file",
                          "name the file inside it")
             return None
         if suffix in {".docx", ".doc", ".odt", ".rtf"}:
-            self.problem(where, f"{key} '{value}' is a word-processor document",
-                         "a pack takes PDFs and reportgen workbooks (.xlsx): save it as PDF "
-                         "and name the PDF")
+            self.problem(where, f"{given.file_name(key, value)} is a word-processor document",
+                         "a pack takes PDFs and reportgen workbooks: save it as PDF and "
+                         "name the PDF")
             return None
         if suffix not in kinds:
-            self.problem(where, f"{key} '{value}' is not a " + " or ".join(kinds) + " file",
-                         "a pack takes PDFs and reportgen workbooks (.xlsx)"
+            self.problem(where, f"{given.file_name(key, value)} is not a "
+                         + " or ".join(kinds) + " file",
+                         "a pack takes PDFs and reportgen workbooks"
                          if key == "paper" else "name the previous paper's workbook")
             return None
         if not path.is_file():
-            self.problem(where, f"{key} '{value}' not found",
+            self.problem(where, f"{given.file_name(key, value)} not found",
                          f"paths are relative to {self.path.parent}")
             return None
         return path
@@ -518,10 +536,9 @@ def _check(checker: _Checker, meeting: Given, raw_items: list[Given], excel: boo
                         given.where("number"),
                         f"item numbers {other} and {number} would share the link target "
                         f"'{target}', so the agenda could not link each to its own paper",
-                        f"{other} is at {other_place}; number items apart by their letters "
-                        "and digits (7.1 and 7.2, not 7.1 and 7/1)" if excel else
-                        "number items apart by their letters and digits "
-                        "(7.1 and 7.2, not 7.1 and 7/1)")
+                        (f"{other} is at {other_place}; " if excel else "")
+                        + "number items apart by their letters and digits, e.g. 7.1 and "
+                        "7.2, not 7.1 and 7/1")
                 else:
                     slugs[target] = (number, place)
         paper = checker.file(given, "paper", (".xlsx", ".pdf"))
@@ -549,7 +566,7 @@ def _check(checker: _Checker, meeting: Given, raw_items: list[Given], excel: boo
     email = checker.text(meeting, "contact_email")
     if email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
         checker.problem(meeting.where("contact_email"),
-                        f"'contact_email: {email}' is not an email address",
+                        f"{meeting.name('contact_email', email)} is not an email address",
                         "write it as name@example.nhs.uk")
     return Agenda(
         path=checker.path,
