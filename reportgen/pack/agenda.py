@@ -175,20 +175,20 @@ class _Loader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def _yaml_mapping(loader: _Loader, node, place: str, problems: list[Problem],
-                  path: Path) -> dict[str, Any] | None:
-    """A mapping node's keys and values, duplicate keys reported (YAML keeps the last)."""
+def _yaml_mapping(loader: _Loader, node) -> tuple[dict[str, Any] | None, list[str]]:
+    """A mapping node's keys and values, and each key given again (YAML would keep the
+    last silently: ``part: private`` then ``part: public``), with its line."""
     if not isinstance(node, yaml.MappingNode):
-        return None
+        return None, []
     values: dict[str, Any] = {}
+    repeated = []
     for key_node, value_node in node.value:
         key = str(loader.construct_object(key_node, deep=True))
         if key in values:
-            problems.append(Problem(f"'{key}' is given twice (line {key_node.start_mark.line + 1})",
-                                    file=path, sheet=place, hint="keep one"))
+            repeated.append(f"'{key}' is given twice (line {key_node.start_mark.line + 1})")
             continue
         values[key] = loader.construct_object(value_node, deep=True)
-    return values
+    return values, repeated
 
 
 def _from_yaml(path: Path, problems: list[Problem]) -> tuple[Given, list[Given]] | None:
@@ -200,13 +200,12 @@ def _from_yaml(path: Path, problems: list[Problem]) -> tuple[Given, list[Given]]
                 problems.append(Problem("should hold 'key: value' settings and a list of "
                                         "items", file=path))
                 return None
-            meeting = _yaml_mapping(loader, root, "meeting", problems, path) or {}
+            meeting, repeated = _yaml_mapping(loader, root)
+            problems += [Problem(text, file=path, sheet="meeting", hint="keep one")
+                         for text in repeated]
             items_node = next((v for k, v in root.value if k.value == "items"), None)
-            raw_items = []
-            if isinstance(items_node, yaml.SequenceNode):
-                for index, node in enumerate(items_node.value, start=1):
-                    values = _yaml_mapping(loader, node, f"items #{index}", problems, path)
-                    raw_items.append(values)
+            raw_items = [_yaml_mapping(loader, node) for node in items_node.value] \
+                if isinstance(items_node, yaml.SequenceNode) else []
         finally:
             loader.dispose()
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -227,7 +226,7 @@ def _from_yaml(path: Path, problems: list[Problem]) -> tuple[Given, list[Given]]
         problems.append(Problem("'items' should be a list of items, each starting with "
                                 "'- number:'", file=path, sheet="items"))
     items = []
-    for index, values in enumerate(raw_items, start=1):
+    for index, (values, repeated) in enumerate(raw_items, start=1):
         if values is None:
             problems.append(Problem("should be 'key: value' settings", file=path,
                                     sheet=f"items #{index}"))
@@ -235,6 +234,8 @@ def _from_yaml(path: Path, problems: list[Problem]) -> tuple[Given, list[Given]]
         number = values.get("number")
         place = f"item {number.strip()}" if isinstance(number, str) and number.strip() \
             else f"items #{index}"
+        problems += [Problem(text, file=path, sheet=place, hint="keep one")
+                     for text in repeated]
         for key in values:
             if key not in ITEM_KEYS:
                 problems.append(Problem(f"unknown key '{key}'", file=path, sheet=place,
