@@ -383,8 +383,9 @@ def test_init_agenda_writes_an_excel_starter_with_dropdowns_that_loads(tmp_path)
                   "contact_name", "contact_email", "contact_phone", "front_matter",
                   "dividers"):
         assert getattr(excel, field) == getattr(yaml_agenda, field), field
-    assert excel.items == [type(i)(**{**i.__dict__, "place": f"Agenda!A{n}"})
-                           for n, i in enumerate(yaml_agenda.items, start=2)]
+    assert excel.items == [  # the same items; a paper's problems point at its cell
+        type(i)(**{**i.__dict__, "place": f"Agenda!{'H' if i.paper else 'A'}{n}"})
+        for n, i in enumerate(yaml_agenda.items, start=2)]
     assert "already exists" in run_cli("init-agenda", path).output
     wrong = run_cli("init-agenda", tmp_path / "agenda.txt")
     assert wrong.exit_code == 1
@@ -400,6 +401,9 @@ def test_excel_agenda_errors_name_their_cells(papers):
         meeting=[["Field", "Value"], ["Organisation", "Org"], ["Meeting", "Board"],
                  ["Date", "31/02/2026"], ["Venu", "Room 1"]])
     book["Agenda"]["A7"] = __import__("datetime").datetime(2026, 1, 7)
+    book["Agenda"].append(["8", "Locked paper", None, None, "locked.pdf"])
+    with pikepdf.open(papers / "minutes.pdf") as pdf:
+        pdf.save(papers / "locked.pdf", encryption=pikepdf.Encryption(owner="o", user="u"))
     book.save(papers / "agenda.xlsx")
     output = refused(papers / "agenda.xlsx", papers / "out")
     for text in [
@@ -413,7 +417,8 @@ def test_excel_agenda_errors_name_their_cells(papers):
             "Agenda!A6: item number 7.1 is used twice (also at Agenda!A5)",
             "Agenda!B6: Title is required",
             "Agenda!A7: Number is a date (07/01/2026), not text (Excel turned what was "
-            "typed into a date: format the cell as Text and type it again)"]:
+            "typed into a date: format the cell as Text and type it again)",
+            "Agenda!E8: locked.pdf is password-protected (save an unprotected copy"]:
         assert text in output, text
     assert "items #" not in output
 

@@ -66,7 +66,7 @@ class Item:
     late: bool = False
     paper: Path | None = None  # a workbook (.xlsx) or a PDF
     previous: Path | None = None  # previous workbook, for a workbook paper
-    place: str = ""  # where the item is given: "item 7.1" or "Agenda!A9"
+    place: str = ""  # where the item is given: "item 7.1", or its paper's cell "Agenda!H9"
 
     @property
     def kind(self) -> str:
@@ -491,7 +491,23 @@ def read_agenda(path: Path) -> tuple[Agenda | None, list[Problem]]:
     checker = _Checker(path)
     checker.problems = problems
     agenda = _check(checker, meeting, raw_items, is_excel)
-    return agenda, checker.problems
+    return agenda, _in_order(checker.problems, [given.place[0] for given in raw_items])
+
+
+def _in_order(problems: list[Problem], places: list[str | None]) -> list[Problem]:
+    """Problems in the agenda's order: the meeting's, then each item's (by row in
+    Excel), so everything wrong with one item reads together."""
+    rank = {place: index for index, place in enumerate(places, start=1)}
+
+    def key(problem: Problem) -> tuple[int, int]:
+        if problem.sheet in ("Meeting", "Agenda"):
+            row = re.match(r"[A-Z]*(\d+)", problem.cell or "")
+            return (1 if problem.sheet == "Meeting" else 2, int(row[1]) if row else 0)
+        if problem.sheet in rank:
+            return (2, rank[problem.sheet])
+        return (0 if problem.sheet == "meeting" else 3, 0)
+
+    return sorted(problems, key=key)
 
 
 def load_agenda(path: Path) -> Agenda:
@@ -522,14 +538,16 @@ def _check(checker: _Checker, meeting: Given, raw_items: list[Given], excel: boo
     slugs: dict[str, tuple[str, str]] = {}  # link target -> (number, place)
     for index, given in enumerate(raw_items, start=1):
         number = checker.text(given, "number", required=True)
-        place = given.label() or f"item {number or index}"
+        label = given.label() or f"item {number or index}"
+        place = "{}!{}".format(*given.where("paper")) if excel and "paper" in given.values \
+            else label  # a paper's problems point at its cell
         if number is not None:
             if number in numbers:
                 checker.problem(given.where("number"), f"item number {number} is used twice",
                                 f"also at {numbers[number]}" if excel else "number each "
                                 "item once")
             else:
-                numbers[number] = place
+                numbers[number] = label
                 target = f"item-{slugify(number, 'x')}"
                 if target in slugs:
                     other, other_place = slugs[target]
@@ -541,7 +559,7 @@ def _check(checker: _Checker, meeting: Given, raw_items: list[Given], excel: boo
                         + "number items apart by their letters and digits, e.g. 7.1 and "
                         "7.2, not 7.1 and 7/1")
                 else:
-                    slugs[target] = (number, place)
+                    slugs[target] = (number, label)
         paper = checker.file(given, "paper", (".xlsx", ".pdf"))
         previous = checker.file(given, "previous", (".xlsx",))
         if given.values.get("previous") and paper is not None and paper.suffix.lower() != ".xlsx":

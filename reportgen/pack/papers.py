@@ -44,7 +44,7 @@ def check_papers(agenda: Agenda, items: list[Item]) -> tuple[list[Problem], dict
                 if report is not None and path == item.paper:
                     inputs[item.number] += [a.file for a in report.appendices if a.file]
                     problems += cover_mismatches(agenda, item, report.paper)
-                problems += [Problem(f"{where}: {p.message}", file=p.file or path,
+                problems += [Problem(f"item {item.number}: {p.message}", file=p.file or path,
                                      sheet=p.sheet, cell=p.cell, hint=p.hint,
                                      severity=p.severity) for p in found]
         elif item.kind == "pdf":
