@@ -488,3 +488,25 @@ def test_every_agenda_link_in_the_example_pack_lands_on_its_own_item(tmp_path):
     for number, page in links.items():
         first = next(i for i, t in enumerate(texts) if f"Item {number} · Governing Body" in t)
         assert page == first, (number, page, first)
+
+
+def test_excel_sheets_are_found_however_spelled_and_notes_beside_fields_are_named(papers):
+    book = _excel_agenda([["number", "title", "PART", "paper"],
+                          ["1", "Minutes", "public", "minutes.pdf"]],
+                         meeting=[["Field", "Value"], ["Organisation", "Org"],
+                                  ["Meeting", "Board Meeting", "check with the chair"],
+                                  ["Meeting date", "14/01/2026"]])
+    book["Meeting"].title = "meeting "
+    book["Agenda"].title = "x"  # openpyxl refuses a new case of the same name directly
+    book["x"].title = "AGENDA"
+    book.save(papers / "agenda.xlsx")
+    output = refused(papers / "agenda.xlsx", papers / "out", "--strict")
+    assert ("Meeting!C3: only columns A (Field) and B (Value) are read; this is ignored "
+            "(move it into column B, or delete it; a warning, which --strict treats as an "
+            "error)") in output
+    result = run_cli("pack", papers / "agenda.xlsx", "-o", papers / "out")
+    assert result.exit_code == 0, result.output
+    assert "Warning: Meeting!C3: only columns A (Field) and B (Value) are read" in result.output
+    (papers / "agenda.xls").write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 512)
+    output = refused(papers / "agenda.xls", papers / "out2")
+    assert "agenda.xls: is an old Excel 97-2003 (.xls) file" in output

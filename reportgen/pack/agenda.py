@@ -290,26 +290,33 @@ def _from_workbook(path: Path, problems: list[Problem]) -> tuple[Given, list[Giv
     if missing:
         return None
 
-    def value_of(sheet, row: int, column: int) -> Any:
+    # Messages name the sheets "Meeting" and "Agenda" however the workbook spells them.
+    def value_of(sheet, name: str, row: int, column: int) -> Any:
         ref = cell_ref(row, column)
         bad = sheet.bad_cells.get(ref)
         if bad is not None:
             problems.append(Problem(
                 "formula has no calculated value" if bad == "formula"
-                else f"Excel error {bad[6:]}", file=path, sheet=sheet.name, cell=ref,
+                else f"Excel error {bad[6:]}", file=path, sheet=name, cell=ref,
                 hint="type the value"))
             return None
         values = sheet.rows[row] if row < len(sheet.rows) else []
         return _excel_value(values[column]) if column < len(values) else None
 
     sheet = reader.sheet(reader.find("Meeting"))
-    meeting = Given({}, {}, (sheet.name, None))
+    meeting = Given({}, {}, ("Meeting", None))
     for row, values in enumerate(sheet.rows):
+        for column, extra in enumerate(values[2:], start=2):
+            if clean(extra) is not None:
+                problems.append(Problem(
+                    "only columns A (Field) and B (Value) are read; this is ignored",
+                    file=path, sheet="Meeting", cell=cell_ref(row, column),
+                    hint="move it into column B, or delete it", severity="warning"))
         label = clean(values[0]) if values else None
         if label is None:
             if len(values) > 1 and clean(values[1]) is not None:
                 problems.append(Problem("a value without a field name", file=path,
-                                        sheet=sheet.name, cell=cell_ref(row, 1),
+                                        sheet="Meeting", cell=cell_ref(row, 1),
                                         hint="name the field in column A"))
             continue
         if normalise(label) in {"field", "value"}:
@@ -317,15 +324,15 @@ def _from_workbook(path: Path, problems: list[Problem]) -> tuple[Given, list[Giv
         key = _excel_key(label, MEETING_KEYS, MEETING_ALIASES)
         if key is None:
             problems.append(Problem(f"'{label}' is not a Meeting field", file=path,
-                                    sheet=sheet.name, cell=cell_ref(row, 0),
+                                    sheet="Meeting", cell=cell_ref(row, 0),
                                     hint=_did_you_mean(str(label), MEETING_KEYS, True)))
             continue
         if key in meeting.values:
-            problems.append(Problem(f"'{label}' is given twice", file=path, sheet=sheet.name,
+            problems.append(Problem(f"'{label}' is given twice", file=path, sheet="Meeting",
                                     cell=cell_ref(row, 0), hint="keep one row"))
             continue
-        meeting.values[key] = value_of(sheet, row, 1)
-        meeting.cells[key] = (sheet.name, cell_ref(row, 1))
+        meeting.values[key] = value_of(sheet, "Meeting", row, 1)
+        meeting.cells[key] = ("Meeting", cell_ref(row, 1))
 
     sheet = reader.sheet(reader.find("Agenda"))
     header_row, columns = 0, {}
@@ -338,7 +345,7 @@ def _from_workbook(path: Path, problems: list[Problem]) -> tuple[Given, list[Giv
         if len(found) > len(columns):
             header_row, columns = row, found
     if not columns:
-        problems.append(Problem("no heading row found", file=path, sheet=sheet.name,
+        problems.append(Problem("no heading row found", file=path, sheet="Agenda",
                                 cell="A1", hint="the first row names the columns: "
                                 + ", ".join(k.capitalize() for k in ITEM_KEYS)))
         return meeting, []
@@ -351,15 +358,15 @@ def _from_workbook(path: Path, problems: list[Problem]) -> tuple[Given, list[Giv
         ref = cell_ref(header_row, column)
         if _excel_key(text, ITEM_KEYS, ITEM_ALIASES) is not None:
             problems.append(Problem(f"column '{text}' is there twice", file=path,
-                                    sheet=sheet.name, cell=ref, hint="keep one"))
+                                    sheet="Agenda", cell=ref, hint="keep one"))
             continue
         problems.append(Problem(f"column '{text}' is not an agenda column", file=path,
-                                sheet=sheet.name, cell=ref,
+                                sheet="Agenda", cell=ref,
                                 hint=_did_you_mean(str(text), ITEM_KEYS, True)))
     for key in ("number", "title"):
         if key not in columns:
             problems.append(Problem(f"missing column '{key.capitalize()}'", file=path,
-                                    sheet=sheet.name, cell=f"{header_row + 1}:{header_row + 1}",
+                                    sheet="Agenda", cell=f"{header_row + 1}:{header_row + 1}",
                                     hint=f"add a column headed '{key.capitalize()}'"))
     items = []
     for row in range(header_row + 1, len(sheet.rows)):
@@ -369,12 +376,12 @@ def _from_workbook(path: Path, problems: list[Problem]) -> tuple[Given, list[Giv
                                                   else None) is None]
         for column in extra:
             problems.append(Problem("a value in a column without a heading", file=path,
-                                    sheet=sheet.name, cell=cell_ref(row, column),
+                                    sheet="Agenda", cell=cell_ref(row, column),
                                     hint="head the column, or move the value"))
-        given = Given({}, {}, (sheet.name, cell_ref(row, columns.get("number", 0))))
+        given = Given({}, {}, ("Agenda", cell_ref(row, columns.get("number", 0))))
         for key, column in columns.items():
-            value = value_of(sheet, row, column)
-            given.cells[key] = (sheet.name, cell_ref(row, column))
+            value = value_of(sheet, "Agenda", row, column)
+            given.cells[key] = ("Agenda", cell_ref(row, column))
             if value is not None:
                 given.values[key] = value
         if given.values:
@@ -483,7 +490,8 @@ def read_agenda(path: Path) -> tuple[Agenda | None, list[Problem]]:
     problems: list[Problem] = []
     if not path.is_file():
         return None, [Problem("file not found", file=path)]
-    is_excel = path.suffix.lower() in {".xlsx", ".xlsm"}
+    # Other spreadsheets go to the workbook reader too, which says what they are.
+    is_excel = path.suffix.lower() in {".xlsx", ".xlsm", ".xls", ".ods"}
     read = (_from_workbook if is_excel else _from_yaml)(path, problems)
     if read is None:
         return None, problems
