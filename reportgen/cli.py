@@ -236,7 +236,11 @@ def pack(agenda: Path, outdir: Path, part: str, draft: bool, supplement: bool, j
     with _PackProgress() as progress:
         result = build_pack(agenda, outdir, options, progress)
     for warning in result.warnings:
-        click.secho(f"Warning: {warning}", fg="yellow", err=True)
+        # A paper's own warnings (its workbook's cells) say which file they are in.
+        other = warning.file is not None and warning.file.resolve() != agenda.resolve() \
+            and warning.location != warning.file.name
+        shown = f"{warning.file.name}: {warning}" if other else str(warning)
+        click.secho(f"Warning: {shown}", fg="yellow", err=True)
     if result.unchanged:
         summary = "unchanged since the last build, reused"
     else:

@@ -510,3 +510,35 @@ def test_excel_sheets_are_found_however_spelled_and_notes_beside_fields_are_name
     (papers / "agenda.xls").write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 512)
     output = refused(papers / "agenda.xls", papers / "out2")
     assert "agenda.xls: is an old Excel 97-2003 (.xls) file" in output
+
+
+def test_a_key_written_without_its_value_is_not_taken_as_the_default(papers):
+    agenda = write_agenda(papers, '  - number: "12"\n    title: Contract\n    part:\n'
+                          '    paper: contract.pdf\n  - number: "13"\n    title: Later\n'
+                          "    paper:\n")
+    output = refused(agenda, papers / "out")
+    assert "item 12: 'part' is empty (write part: public or part: private)" in output
+    fixed = write_agenda(papers, '  - number: "13"\n    title: Later\n    paper:\n')
+    result = run_cli("pack", fixed, "-o", papers / "out")
+    assert result.exit_code == 0, result.output
+    assert ("Warning: item 13: 'paper' is empty, so this is a verbal item (name the "
+            "paper's file, or delete the line)") in result.output
+
+
+def test_a_papers_own_workbook_warnings_are_shown_with_its_file(tmp_path):
+    from workbooks import PAPER, paper_workbook
+
+    paper_workbook(tmp_path / "od.xlsx", paper={**PAPER, "Sponser": "Someone"})
+    agenda = write_agenda(tmp_path, '  - number: "9"\n    title: Test Framework Update\n'
+                          "    paper: od.xlsx\n").read_text()
+    (tmp_path / "agenda.yaml").write_text(
+        agenda.replace("meeting: Board Meeting", "meeting: Governing Body Meeting")
+        .replace("2026-01-14", "2018-11-14"))
+    output = refused(tmp_path / "agenda.yaml", tmp_path / "out", "--strict")
+    assert re.search(r"od\.xlsx: Paper!A\d+: item 9: \"Sponser\" is not a Paper field; it "
+                     r"is ignored \(a warning, which --strict treats as an error\)", output)
+    result = run_cli("pack", tmp_path / "agenda.yaml", "-o", tmp_path / "out", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"Warning: od\.xlsx: Paper!A\d+: item 9: \"Sponser\" is not a Paper "
+                     r"field; it is ignored\n", result.output), result.output
+    assert result.output.count("Warning:") == 1  # its cover sheet matches the agenda

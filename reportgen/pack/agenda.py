@@ -569,6 +569,16 @@ def _check(checker: _Checker, meeting: Given, raw_items: list[Given], excel: boo
                 else:
                     slugs[target] = (number, label)
         paper = checker.file(given, "paper", (".xlsx", ".pdf"))
+        if not excel:  # a key written with nothing after it: never taken as the default
+            blank = [key for key in ("part", "paper") if key in given.values
+                     and (given.values[key] is None or str(given.values[key]).strip() == "")]
+            if "part" in blank:
+                checker.problem(given.where("part"), "'part' is empty",
+                                "write part: public or part: private")
+            if "paper" in blank:
+                checker.problem(given.where("paper"),
+                                "'paper' is empty, so this is a verbal item",
+                                "name the paper's file, or delete the line", "warning")
         previous = checker.file(given, "previous", (".xlsx",))
         if given.values.get("previous") and paper is not None and paper.suffix.lower() != ".xlsx":
             checker.problem(given.where("previous"),
