@@ -277,8 +277,10 @@ def extract(pdf: Path, outdir: Path, force: bool) -> None:
 @cli.command(cls=Command, epilog="""\b
 Examples:
   reportgen pack agenda.yaml                      public pack into output/
+  reportgen pack agenda.xlsx                      the agenda kept in Excel
   reportgen pack agenda.yaml --part private       full pack, "Not for publication"
   reportgen pack agenda.yaml --supplement         late items only, numbered to follow
+  reportgen pack agenda.yaml --strict             warnings fail too
   reportgen pack agenda.yaml --draft --jobs 2 --no-cache
 """)
 @click.argument("agenda", type=click.Path(path_type=Path))
@@ -296,23 +298,40 @@ Examples:
               help="Also write <pack>.manifest.json: SHA-256 of inputs, templates, output.")
 @click.option("--templates", type=click.Path(path_type=Path),
               help="Folder of templates searched before the built-in ones.")
+@click.option("--strict", is_flag=True,
+              help="Treat warnings (a paper's cover naming another meeting, date or title) "
+                   "as errors: exit 1, nothing written.")
 def pack(agenda: Path, outdir: Path, part: str, draft: bool, supplement: bool, jobs: int,
-         no_cache: bool, manifest: bool, templates: Path | None) -> None:
-    """Build a meeting pack from an AGENDA (YAML): cover, agenda with page numbers,
-    every paper stamped with its item and continuous page numbers, bookmarks."""
+         no_cache: bool, manifest: bool, templates: Path | None, strict: bool) -> None:
+    """Build a meeting pack from an AGENDA, YAML (agenda.yaml) or an Excel workbook
+    (agenda.xlsx, with Meeting and Agenda sheets): cover, agenda with page numbers,
+    every paper stamped with its item and continuous page numbers, bookmarks.
+
+    Every problem in the agenda and its papers is listed before anything is laid out;
+    reportgen init-agenda writes a starter agenda."""
     from reportgen.pack.build import build_pack
     from reportgen.pack.options import PackOptions
 
     options = PackOptions(part=part, draft=draft, supplement=supplement, jobs=jobs,
-                          cache=not no_cache, templates=templates, manifest=manifest)
+                          cache=not no_cache, templates=templates, manifest=manifest,
+                          strict=strict)
     with _PackProgress() as progress:
         result = build_pack(agenda, outdir, options, progress)
+    for warning in result.warnings:
+        # A paper's own warnings (its workbook's cells) say which file they are in.
+        other = warning.file is not None and warning.file.resolve() != agenda.resolve() \
+            and warning.location != warning.file.name
+        warn(f"{warning.file.name}: {warning}" if other else str(warning))
     if result.unchanged:
-        say(f"Wrote {result.pdf} ({result.pages} pages; unchanged since the last build, "
-            "reused)")
+        summary = "unchanged since the last build, reused"
     else:
-        say(f"Wrote {result.pdf} ({result.pages} pages; {result.rendered} papers "
-            f"rendered, {result.reused} reused)")
+        noun = "paper" if result.rendered == 1 else "papers"
+        summary = f"{result.rendered} {noun} rendered, {result.reused} reused"
+    if result.outside:
+        noun = "paper" if len(result.outside) == 1 else "papers"
+        summary += (f"; {len(result.outside)} {noun} from outside the agenda folder: "
+                    + ", ".join(result.outside))
+    say(f"Wrote {result.pdf} ({result.pages} pages; {summary})")
 
 
 class _PackProgress:
@@ -354,14 +373,16 @@ class _PackProgress:
 
 
 @cli.command("init-agenda", cls=Command, epilog="""\b
-Example:
-  reportgen init-agenda agenda.yaml
+Examples:
+  reportgen init-agenda agenda.yaml      YAML
+  reportgen init-agenda agenda.xlsx      an Excel workbook with dropdowns
 """)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
 def init_agenda(path: Path, force: bool) -> None:
-    """Write a starter agenda (YAML) for reportgen pack."""
-    from reportgen.pack.agenda import write_starter
+    """Write a starter agenda for reportgen pack to PATH: YAML (*.yaml) or an Excel
+    workbook (*.xlsx: Meeting and Agenda sheets, dropdowns, instructions)."""
+    from reportgen.pack.starter import write_starter
 
     write_starter(path, force=force)
     say(f"Wrote {path}. Edit it, then: reportgen pack {path}")

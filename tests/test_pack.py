@@ -195,7 +195,7 @@ def test_changing_one_paper_rerenders_only_that_one(tmp_path):
     book["Sections"]["E2"] = "A corrected first paragraph."
     book.save(quality)
     again = run_cli("pack", agenda, "-o", out)
-    assert "1 papers rendered, 2 reused" in again.output
+    assert "1 paper rendered, 2 reused" in again.output
     # The paper kept its page count, so the frame (cover, agenda, stamps) is the same.
     assert "cover, agenda and stamps reused from cache" in again.output
     texts = page_texts(out / "governing-body-meeting-2018-11-14-public.pdf")

@@ -25,9 +25,9 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from reportgen.errors import InputError
+from reportgen.errors import InputError, Problem
 from reportgen.manifest import make_manifest
-from reportgen.pack.agenda import Agenda, Item, load_agenda
+from reportgen.pack.agenda import Agenda, Item, read_agenda
 from reportgen.pack.assemble import assemble
 from reportgen.pack.cache import CACHE_FOLDER, pack_inputs, pack_key, templates_digest
 from reportgen.pack.frame import Frame, lay_out_frame
@@ -45,6 +45,8 @@ class PackResult:
     rendered: int = 0
     reused: int = 0
     unchanged: bool = False  # nothing changed: the last build was reused whole
+    warnings: list[Problem] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)  # papers outside the agenda's folder
 
 
 def pack_name(agenda: Agenda, options: PackOptions) -> str:
@@ -61,16 +63,26 @@ def build_pack(agenda_path: Path, outdir: Path, options: PackOptions,
     """Build the pack for ``agenda_path`` into ``outdir``; nothing written on any error."""
     started = time.monotonic()
     say = progress or Progress()
-    agenda = load_agenda(agenda_path)
+    agenda, problems = read_agenda(agenda_path)
+    if agenda is None:
+        raise InputError(problems, agenda_path)
     items = included(agenda, options)
     with_papers = [item for item in items if item.kind != "verbal"]
     main_options = replace(options, supplement=False)  # the pack a supplement follows
     main_items = included(agenda, main_options) if options.supplement else []
     say.start(len(with_papers) + len([i for i in main_items if i.kind != "verbal"]) + 3)
-    problems, inputs = check_papers(
+    # The agenda's problems and every paper's, in one list, before anything is laid out.
+    found, inputs = check_papers(
         agenda, with_papers + [i for i in main_items if i.kind != "verbal"])
-    if problems:
+    problems += found
+    warnings = [p for p in problems if p.severity == "warning"]
+    if any(p.severity == "error" for p in problems):
         raise InputError(problems, agenda_path)
+    if warnings and options.strict:
+        raise InputError([replace(p, severity="error", hint=(f"{p.hint}; " if p.hint else "")
+                                  + "a warning, which --strict treats as an error")
+                          for p in warnings], agenda_path)
+    outside = outside_folder(agenda, with_papers)
     cache_dir = outdir / CACHE_FOLDER if options.cache else None
     target = outdir / pack_name(agenda, options)
     templates = templates_digest(options.templates) if cache_dir else b""
@@ -85,7 +97,8 @@ def build_pack(agenda_path: Path, outdir: Path, options: PackOptions,
             write_pack_manifest(agenda, items + main_items, inputs, options, target, data)
         say("Pack", "unchanged: reused from cache")
         return PackResult(target, record["pages"], [tuple(i) for i in record["items"]],
-                          rendered=0, reused=record["papers"], unchanged=True)
+                          rendered=0, reused=record["papers"], unchanged=True,
+                          warnings=warnings, outside=outside)
     jobs = options.jobs or os.cpu_count() or 1
     with ExitStack() as stack:
         workers = Workers(jobs, stack) if jobs > 1 else None
@@ -127,7 +140,20 @@ def build_pack(agenda_path: Path, outdir: Path, options: PackOptions,
     say("Pack", f"done in {time.monotonic() - started:.1f} s")
     return PackResult(target, front + len(entries), list(firsts.items()),
                       rendered=sum(not p.cached and p.tagged for p in papers),
-                      reused=sum(p.cached for p in papers))
+                      reused=sum(p.cached for p in papers), warnings=warnings,
+                      outside=outside)
+
+
+def outside_folder(agenda: Agenda, items: list[Item]) -> list[str]:
+    """Papers (and previous workbooks) from outside the agenda's folder, as the agenda
+    reaches them ("../x.pdf"): allowed, since shared drives are real, but named."""
+    folder = agenda.path.parent.resolve()
+    found = []
+    for item in items:
+        for path, note in ((item.paper, ""), (item.previous, " (previous)")):
+            if path is not None and not path.resolve().is_relative_to(folder):
+                found.append(os.path.relpath(path, folder) + note)
+    return found
 
 
 def write_pack_manifest(agenda: Agenda, items: list[Item], inputs: dict[str, list[Path]],

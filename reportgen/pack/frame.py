@@ -29,7 +29,7 @@ from reportgen.pdf.pool import Job, LayoutPool
 from reportgen.pdf.split import numbered_from
 from reportgen.pdf.structure import walk_elements
 from reportgen.render.environment import make_environment, template_dirs
-from reportgen.render.theme import load_theme
+from reportgen.render.theme import load_theme, logo_data_uri
 from reportgen.safeio import atomic_write, slugify
 
 PURPOSE_WORDS = {"note": "To note", "discuss": "To discuss", "approve": "To approve",
@@ -117,10 +117,12 @@ def frame_html(agenda: Agenda, papers: list[Paper], options: PackOptions, *,
     of_total = Markup(f'" of {int(total)}"' if total is not None else '" of " counter(pages)')
     shown = (entries if piece == "whole" else [] if piece == "front"
              else entries[piece[0]:piece[1]])
+    theme = load_theme(options.templates)
     html = env.get_template("pack.html").render(
         agenda=agenda, rows=rows, entries=shown, purposes=PURPOSE_WORDS,
         front=piece in ("whole", "front"), stubs=piece == "front",
-        theme=load_theme(options.templates), part=options.part, edition=edition,
+        theme=theme, logo_src=logo_data_uri(theme, options.templates),
+        part=options.part, edition=edition,
         title=f"{agenda.meeting}, {agenda.date.day} {agenda.date:%B %Y}: {edition}",
         marking=marking, watermark=_watermark() if options.draft else None,
         numbered_front=agenda.front_matter == "numbered" and not options.supplement,

@@ -27,6 +27,7 @@ class PackOptions:
     cache: bool = True
     templates: Path | None = None
     manifest: bool = False  # also write <pack>.manifest.json
+    strict: bool = False  # warnings (a paper's cover naming another meeting) fail too
 
 
 @dataclass

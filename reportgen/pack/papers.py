@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from reportgen.pack.options import PackOptions, Paper, Progress
 from reportgen.pdf.pages import pdf_page_shapes
 from reportgen.pdf.pool import LayoutPool
 from reportgen.safeio import atomic_write
+from reportgen.workbook.model import Paper as PaperFields
 from reportgen.workbook.validate import check_workbook
 
 
@@ -28,27 +30,65 @@ def included(agenda: Agenda, options: PackOptions) -> list[Item]:
 
 
 def check_papers(agenda: Agenda, items: list[Item]) -> tuple[list[Problem], dict[str, list[Path]]]:
-    """Problems with every paper, found before any rendering, and the files each
-    workbook paper is built from (workbook, previous workbook, appended PDFs)."""
+    """Problems (errors and warnings) with every paper, found before any rendering, and
+    the files each workbook paper is built from (workbook, previous workbook, appended
+    PDFs). Every paper is checked, whatever is wrong with the others."""
     problems: list[Problem] = []
     inputs: dict[str, list[Path]] = {}
     for item in items:
-        where = f"item {item.number}"
+        where = item.place or f"item {item.number}"
         if item.kind == "workbook":
             inputs[item.number] = [p for p in (item.paper, item.previous) if p]
             for path in filter(None, (item.paper, item.previous)):
                 report, found = check_workbook(path)
                 if report is not None and path == item.paper:
                     inputs[item.number] += [a.file for a in report.appendices if a.file]
-                errors = [p for p in found if p.severity == "error"]
-                problems += [Problem(f"{where}: {p.message}", file=p.file or path,
-                                     sheet=p.sheet, cell=p.cell, hint=p.hint) for p in errors]
+                    problems += cover_mismatches(agenda, item, report.paper)
+                problems += [Problem(f"item {item.number}: {p.message}", file=p.file or path,
+                                     sheet=p.sheet, cell=p.cell, hint=p.hint,
+                                     severity=p.severity) for p in found]
         elif item.kind == "pdf":
             shapes = pdf_page_shapes(item.paper)
             if isinstance(shapes, str):
-                problems.append(Problem(f"{where}: {shapes}", file=agenda.path,
-                                        sheet=where, hint="save an unprotected, readable copy"))
+                problems.append(Problem(str(shapes), file=agenda.path, sheet=where,
+                                        hint=getattr(shapes, "hint", None)))
     return problems, inputs
+
+
+def _words(text: str) -> list[str]:
+    """Letters and digits, leading zeros dropped: "GB 18/09" -> ["gb", "18", "9"]."""
+    return [w.lstrip("0") or "0" for w in re.findall(r"[a-z0-9]+", text.casefold())]
+
+
+def _names_the_same(theirs: str, ours: str) -> bool:
+    """A title or meeting that is the other's words, shortened or added to ("Quality
+    Report, Quarter 2" and "Quality Report: Quarter 2 2018/19") names the same thing."""
+    a, b = set(_words(theirs)), set(_words(ours))
+    return a <= b or b <= a
+
+
+def cover_mismatches(agenda: Agenda, item: Item, paper: PaperFields) -> list[Problem]:
+    """Warnings for a workbook paper whose own cover sheet names another meeting, date,
+    title or agenda item than the agenda does: most likely the wrong file."""
+    found = []
+    where = item.place or f"item {item.number}"
+
+    def warn(label: str, theirs: str, ours: str) -> None:
+        found.append(Problem(
+            f"{item.paper.name} gives {label} '{theirs}' on its Paper sheet, the agenda "
+            f"'{ours}'", file=agenda.path, sheet=where,
+            hint="check it is the right paper, or correct one of them", severity="warning"))
+
+    if not _names_the_same(paper.meeting, agenda.meeting):
+        warn("Meeting", paper.meeting, agenda.meeting)
+    if paper.meeting_date != agenda.date:
+        warn("Meeting date", f"{paper.meeting_date:%d/%m/%Y}", f"{agenda.date:%d/%m/%Y}")
+    if not _names_the_same(paper.title, item.title):
+        warn("Title", paper.title, item.title)
+    theirs, ours = _words(paper.agenda_item), _words(item.number)
+    if theirs and ours and theirs[-len(ours):] != ours:
+        warn("Agenda item", paper.agenda_item, item.number)
+    return found
 
 
 def _render_workbook(args: tuple[str, str | None, str | None]) -> bytes:
