@@ -17,7 +17,7 @@ something points at *that* one — and are never merged, nor entered.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+import re
 
 import pikepdf
 from pikepdf import Name
@@ -28,25 +28,29 @@ ObjGen = tuple[int, int]
 _KEEP_TYPES = frozenset({"/Page", "/Pages", "/Annot", "/StructElem", "/StructTreeRoot",
                          "/OCG", "/OCMD", "/Catalog", "/OBJR", "/MCR"})
 
-#: Keys never followed: links back up the tree, and what names an identity.
-_SKIP_KEYS = frozenset({"/Parent", "/P", "/Pg", "/Properties", "/OC"})
+
+_DICTIONARY, _ARRAY, _STREAM = (pikepdf.ObjectType.dictionary, pikepdf.ObjectType.array,
+                                 pikepdf.ObjectType.stream)
+_CONTAINERS = frozenset({_DICTIONARY, _ARRAY, _STREAM})
 
 
-def _is_container(value) -> bool:
-    return isinstance(value, pikepdf.Dictionary | pikepdf.Array | pikepdf.Stream)
+def _kind(value):
+    """The pikepdf type of a container (dictionary, array, stream), else None.
+
+    Compared by type code: ``isinstance`` against pikepdf's helper classes costs several
+    times more, and a pack's resources are tens of thousands of values.
+    """
+    if type(value) is not pikepdf.Object:
+        return None  # int, Decimal, bool: pikepdf gives numbers as Python's own
+    code = value._type_code
+    return code if code in _CONTAINERS else None
 
 
-def _slots(node) -> Iterator:
-    if isinstance(node, pikepdf.Array):
-        return iter(range(len(node)))
-    return iter(list(node.keys()))
-
-
-def _keeps_identity(node) -> bool:
-    if isinstance(node, pikepdf.Array):
+def _keeps_identity(node, kind) -> bool:
+    if kind == _ARRAY:
         return False
-    kind = node.get("/Type")
-    return isinstance(kind, pikepdf.Name) and str(kind) in _KEEP_TYPES
+    marker = node.get("/Type")
+    return marker is not None and str(marker) in _KEEP_TYPES
 
 
 def _roots(pdf: pikepdf.Pdf) -> list:
@@ -54,69 +58,74 @@ def _roots(pdf: pikepdf.Pdf) -> list:
     roots = []
     for page in pdf.pages:
         contents = page.obj.get("/Contents")
-        if _is_container(contents):
+        if _kind(contents):
             roots.append(contents)
         resources = page.obj.get("/Resources")
-        if _is_container(resources):
+        if _kind(resources):
             roots.append(resources)
         for annot in page.obj.get("/Annots", ()):
-            if isinstance(annot, pikepdf.Dictionary) and _is_container(annot.get("/AP")):
+            if _kind(annot) == _DICTIONARY and _kind(annot.get("/AP")):
                 roots.append(annot.AP)
     return roots
 
 
+#: In qpdf's unparsed text: a literal string (its parentheses escaped), a hex string, or a
+#: reference. Strings are matched only so that what is inside them is left alone.
+_TOKENS = re.compile(rb"\((?:\\.|[^\\()])*\)|<[0-9A-Fa-f]*>|(\d+) (\d+) R")
+
+
 class _Sharer:
+    """One walk from the roots: each reachable object's key (qpdf's text of it, with the
+    objects it points to named by their stand-ins, so a font dictionary matches once its
+    font file does), the first object with each key as the stand-in for the others, and
+    what each object points to, so the references to copies can be pointed at stand-ins.
+    """
+
     def __init__(self, pdf: pikepdf.Pdf) -> None:
         self.pdf = pdf
-        self.candidates: dict[ObjGen, object] = {}
+        self.objects: dict[ObjGen, object] = {}
         self.canonical: dict[ObjGen, ObjGen] = {}  # object -> the one standing for it
-        self.by_key: dict[tuple, ObjGen] = {}
+        self.by_key: dict[bytes, ObjGen] = {}
         self.in_progress: set[ObjGen] = set()
+        self.points_to: dict[ObjGen, list[ObjGen]] = {}  # shareable objects it names
+        self.tokens: dict[ObjGen, bytes] = {}  # how a reference to each object is written
 
-    def collect(self, roots: list) -> None:
-        """Every indirect object reachable from ``roots`` that may be shared."""
-        stack = list(roots)
-        seen: set[ObjGen] = set()
-        while stack:
-            node = stack.pop()
-            if node.is_indirect:
-                if node.objgen in seen:
-                    continue
-                seen.add(node.objgen)
-            if _keeps_identity(node):
-                continue
-            if node.is_indirect:
-                self.candidates[node.objgen] = node
-            for slot in _slots(node):
-                if slot in _SKIP_KEYS:
-                    continue
-                value = node[slot]
-                if _is_container(value):
-                    stack.append(value)
+    def key(self, node, kind) -> tuple[bytes, list[ObjGen]]:
+        """What the container ``node`` is, with what it points to named by stand-ins."""
+        text = node.stream_dict.unparse() if kind == _STREAM else node.unparse(resolved=True)
+        named: list[ObjGen] = []
 
-    def key(self, value, depth: int = 0) -> tuple:
-        """What ``value`` is, with the objects it points to named by their stand-in."""
-        if _is_container(value) and value.is_indirect and depth > 0:
-            if value.objgen in self.candidates:
-                return ("ref", self.stand_in(value))
-            return ("obj", value.objgen)
-        if depth > 64:
-            return ("deep", value.objgen if _is_container(value) else repr(value))
-        if isinstance(value, pikepdf.Stream):
-            names = [k for k in list(value.keys()) if k != "/Length"]
-            items = tuple(sorted((str(k), self.key(value[k], depth + 1)) for k in names))
-            return ("stream", items, hashlib.sha256(value.read_raw_bytes()).digest())
-        if isinstance(value, pikepdf.Dictionary):
-            names = list(value.keys())
-            return ("dict", tuple(sorted((str(k), self.key(value[k], depth + 1))
-                                         for k in names)))
-        if isinstance(value, pikepdf.Array):
-            return ("array", tuple(self.key(v, depth + 1) for v in value))
-        if isinstance(value, pikepdf.Object):  # names, strings, null
-            return ("atom", value.unparse())
-        return (type(value).__name__, repr(value))  # numbers and booleans, as pikepdf gives
+        def token(match: re.Match) -> bytes:
+            if match.group(1) is None:
+                return match.group(0)  # a string, as it is
+            objgen = (int(match.group(1)), int(match.group(2)))
+            known = self.tokens.get(objgen)
+            if known is not None:
+                if known[:1] == b"~":
+                    named.append(objgen)
+                return known
+            target = self.pdf.get_object(objgen)
+            inner = _kind(target)
+            if inner is None:  # a number or name kept as an object of its own: its value
+                value = target.unparse() if type(target) is pikepdf.Object else repr(target)
+                found = b"=" + (value if isinstance(value, bytes) else value.encode())
+            elif _keeps_identity(target, inner):
+                found = b"@%d,%d" % objgen  # that very object
+            else:
+                named.append(objgen)
+                shared = self.stand_in(target, inner)
+                if objgen not in self.canonical:
+                    return b"~%d,%d" % shared  # inside a cycle: not final, not kept
+                found = b"~%d,%d" % shared
+            self.tokens[objgen] = found
+            return found
 
-    def stand_in(self, node) -> ObjGen:
+        text = _TOKENS.sub(token, text)
+        if kind == _STREAM:
+            text += b" stream " + hashlib.sha256(node.read_raw_bytes()).digest()
+        return text, named
+
+    def stand_in(self, node, kind) -> ObjGen:
         """The object ``node`` is shared with (itself, if it is the first of its kind)."""
         objgen = node.objgen
         if objgen in self.canonical:
@@ -124,36 +133,30 @@ class _Sharer:
         if objgen in self.in_progress:
             return objgen  # a cycle: itself, unmerged
         self.in_progress.add(objgen)
-        key = self.key(node)
+        self.objects[objgen] = node
+        key, self.points_to[objgen] = self.key(node, kind)
         self.in_progress.discard(objgen)
-        found = self.by_key.setdefault(key, objgen)
+        found = self.by_key.setdefault(kind.name.encode() + b" " + key, objgen)
         self.canonical[objgen] = found
         return found
 
-    def rewrite(self, roots: list) -> None:
-        """Point every reference inside ``roots`` (and what they reach) at the stand-ins."""
-        stack = list(roots)
-        seen: set[ObjGen] = set()
+    def rewrite(self, node) -> None:
+        """Point the references in ``node`` (and its direct containers) at stand-ins."""
+        stack = [node]
         while stack:
-            node = stack.pop()
-            if node.is_indirect:
-                if node.objgen in seen:
+            current = stack.pop()
+            kind = _kind(current)
+            slots = range(len(current)) if kind == _ARRAY else list(current.keys())
+            for slot in slots:
+                value = current[slot]
+                if _kind(value) is None:
                     continue
-                seen.add(node.objgen)
-            if _keeps_identity(node):
-                continue
-            for slot in _slots(node):
-                if slot in _SKIP_KEYS:
+                if not value.is_indirect:
+                    stack.append(value)
                     continue
-                value = node[slot]
-                if not _is_container(value):
-                    continue
-                if value.is_indirect:
-                    shared = self.canonical.get(value.objgen, value.objgen)
-                    if shared != value.objgen:
-                        value = self.candidates[shared]
-                        node[slot] = value
-                stack.append(value)
+                shared = self.canonical.get(value.objgen, value.objgen)
+                if shared != value.objgen:
+                    current[slot] = self.objects[shared]
 
 
 def share_identical_resources(pdf: pikepdf.Pdf) -> int:
@@ -162,19 +165,32 @@ def share_identical_resources(pdf: pikepdf.Pdf) -> int:
     the saved file)."""
     sharer = _Sharer(pdf)
     roots = _roots(pdf)
-    sharer.collect(roots)
-    for node in list(sharer.candidates.values()):
-        sharer.stand_in(node)
-    merged = sum(1 for objgen, shared in sharer.canonical.items() if objgen != shared)
-    if merged:
-        sharer.rewrite(roots)
-        for page in pdf.pages:  # a page's one content stream is referenced by the page
-            contents = page.obj.get("/Contents")
-            if isinstance(contents, pikepdf.Stream) and contents.is_indirect:
-                shared = sharer.canonical.get(contents.objgen, contents.objgen)
-                if shared != contents.objgen:
-                    page.obj.Contents = sharer.candidates[shared]
-    return merged
+    direct: list[tuple[object, list[ObjGen]]] = []
+    for root in roots:
+        kind = _kind(root)
+        if not root.is_indirect:
+            direct.append((root, sharer.key(root, kind)[1]))
+        elif not _keeps_identity(root, kind):
+            sharer.stand_in(root, kind)
+    canonical = sharer.canonical
+    merged = {objgen for objgen, shared in canonical.items() if objgen != shared}
+    if not merged:
+        return 0
+    holders = [root for root, named in direct if merged.intersection(named)]
+    holders += [sharer.objects[objgen] for objgen, named in sharer.points_to.items()
+                if canonical[objgen] == objgen and merged.intersection(named)]
+    for holder in holders:
+        sharer.rewrite(holder)
+    for page in pdf.pages:  # a page's one content stream is referenced by the page
+        contents = page.obj.get("/Contents")
+        if _kind(contents) == _STREAM and contents.is_indirect:
+            shared = canonical.get(contents.objgen, contents.objgen)
+            if shared != contents.objgen:
+                page.obj.Contents = sharer.objects[shared]
+            continue
+        if _kind(contents) == _ARRAY:
+            sharer.rewrite(contents)  # an array of content streams, direct or not
+    return len(merged)
 
 
 def embedded_font_files(pdf: pikepdf.Pdf) -> list[pikepdf.Stream]:
