@@ -399,3 +399,35 @@ def test_one_link_per_agenda_row_landing_on_its_item(linked_folder, tmp_path, mo
     assert link_elements(pack) == [(1, 1)] * 3
     check = run_cli("check", pack)
     assert check.exit_code == 0 and "0 errors" in check.output, check.output
+
+
+def test_resources_that_loop_or_nest_deeply_are_shared_safely(tmp_path):
+    """A form that names itself among its resources, and forms nested 400 deep in each
+    other's resources (a file made to crash a walker): the pack is still built, checked,
+    and reads the same."""
+    weasyprint.HTML(string="<h1>Looping resources</h1><p>Body text.</p>").write_pdf(
+        tmp_path / "base.pdf")
+    pdf = pikepdf.open(tmp_path / "base.pdf")
+    looped = pdf.make_stream(b"", Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form,
+                             BBox=[0, 0, 10, 10])
+    looped.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Self=looped))
+    inner = looped
+    for _ in range(400):
+        inner = pdf.make_stream(b"/Inner Do", Type=pikepdf.Name.XObject,
+                                Subtype=pikepdf.Name.Form, BBox=[0, 0, 10, 10],
+                                Resources=pikepdf.Dictionary(
+                                    XObject=pikepdf.Dictionary(Inner=inner)))
+    page = pdf.pages[0]
+    page.add_resource(inner, pikepdf.Name.XObject, pikepdf.Name("/Deep"))  # named, not drawn
+    pdf.save(tmp_path / "looped.pdf")
+    agenda = write_agenda(tmp_path, [
+        {"number": "1", "title": "Looped", "paper": "looped.pdf"},
+        {"number": "2", "title": "Looped again", "paper": "looped.pdf"},
+    ])
+    pack = build(agenda, tmp_path / "out")
+    texts = page_texts(pack)
+    for number in ("1", "2"):
+        (index,) = item_pages(texts, number)
+        assert "Looping resources" in texts[index] and "Body text." in texts[index]
+    check = run_cli("check", pack)
+    assert check.exit_code == 0 and "0 errors" in check.output, check.output

@@ -69,6 +69,9 @@ def _roots(pdf: pikepdf.Pdf) -> list:
     return roots
 
 
+#: Objects inside objects followed at most this deep (Python's own stack is the limit).
+_MAX_DEPTH = 200
+
 #: In qpdf's unparsed text: a literal string (its parentheses escaped), a hex string, or a
 #: reference. Strings are matched only so that what is inside them is left alone.
 _TOKENS = re.compile(rb"\((?:\\.|[^\\()])*\)|<[0-9A-Fa-f]*>|(\d+) (\d+) R")
@@ -132,8 +135,11 @@ class _Sharer:
             return self.canonical[objgen]
         if objgen in self.in_progress:
             return objgen  # a cycle: itself, unmerged
-        self.in_progress.add(objgen)
         self.objects[objgen] = node
+        if len(self.in_progress) >= _MAX_DEPTH:  # nested deeper than any real file: kept
+            self.canonical[objgen], self.points_to[objgen] = objgen, []
+            return objgen
+        self.in_progress.add(objgen)
         key, self.points_to[objgen] = self.key(node, kind)
         self.in_progress.discard(objgen)
         found = self.by_key.setdefault(kind.name.encode() + b" " + key, objgen)
