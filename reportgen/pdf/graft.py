@@ -667,7 +667,8 @@ def placed_view(view: list, matrix: pikepdf.Matrix, page: pikepdf.Page) -> list:
     current one) stays null while the placement only scales and moves, and otherwise
     stands for the page's edge. ``/FitH`` and ``/FitV`` name a line; once the page is
     turned that line runs the other way, so the view becomes ``/XYZ`` at the line's
-    placed top-left. The zoom is kept; ``/Fit`` and ``/FitB`` need nothing.
+    placed top-left. The zoom is kept; ``/Fit`` and ``/FitB`` need nothing; a ``/FitR``
+    without its four numbers becomes ``/Fit``.
     """
     if not view or not isinstance(view[0], pikepdf.Name):
         return view
@@ -706,4 +707,6 @@ def placed_view(view: list, matrix: pikepdf.Matrix, page: pikepdf.Page) -> list:
                    for y in (args[1], args[3])]
         xs, ys = [c[0] for c in corners], [c[1] for c in corners]
         return [Name.FitR, min(xs), min(ys), max(xs), max(ys)]
+    if kind == "/FitR":
+        return [Name.Fit]  # a rectangle without its four numbers: the whole page
     return view
