@@ -594,6 +594,8 @@ def run_case(case: Case, ctx: Context, repeat: int) -> None:
             case.after(ctx)
     case.status = "ok"
     case.notes["pages"] = output_pages(case.command)
+    if case.name == "pack-cold":
+        case.notes.update(pack_sizes(case.command))
 
 
 def output_pages(command: list[str]) -> int | None:
@@ -609,6 +611,25 @@ def output_pages(command: list[str]) -> int | None:
         return None
     with pikepdf.open(path) as pdf:
         return len(pdf.pages)
+
+
+def pack_sizes(command: list[str]) -> dict:
+    """The cold pack's size and what it was made from: the agenda's PDF papers, the
+    workbook papers as laid out and the frame (both in the cache the build left)."""
+    import yaml
+
+    out = Path(command[command.index("-o") + 1])
+    agenda = Path(command[2])
+    items = yaml.safe_load(agenda.read_text(encoding="utf-8"))["items"]
+    papers = [agenda.parent / i["paper"] for i in items if str(i.get("paper", "")).endswith(".pdf")]
+    made = [p for p in (out / ".reportgen-cache").glob("*.pdf") if not p.name.startswith("pack-")]
+    packs = sorted(out.glob("*.pdf"))
+    if not packs or not made:
+        return {}
+    return {
+        "pack_kb": round(packs[0].stat().st_size / 1024),
+        "inputs_kb": round(sum(p.stat().st_size for p in papers + made) / 1024),
+    }
 
 
 # -- derived figures -----------------------------------------------------------------------
@@ -702,6 +723,11 @@ def derive(found: dict[str, Case], mode: str) -> list[dict]:
     for name in ("pack-warm-one-changed", "pack-warm-unchanged"):
         if cold and med(name):
             add(f"{name} / pack-cold", med(name) / cold, "×")
+    sizes = found["pack-cold"].notes if cold else {}
+    if sizes.get("pack_kb") and sizes.get("inputs_kb"):
+        ratio = sizes["pack_kb"] / sizes["inputs_kb"]
+        add("pack size / (input PDFs + papers + frame)", ratio, "×", "≤ 1.3×", ratio <= 1.3,
+            f"{sizes['pack_kb']:,} KB from {sizes['inputs_kb']:,} KB")
     return out
 
 

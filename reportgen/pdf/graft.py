@@ -601,7 +601,8 @@ def _fix_link(annot: pikepdf.Dictionary, original, renamed: Mapping[tuple[str, b
 
 
 def graft_outline(target: pikepdf.Pdf, source: pikepdf.Pdf, first_page: int,
-                  parent: pikepdf.OutlineItem) -> None:
+                  parent: pikepdf.OutlineItem,
+                  placements: Mapping[int, pikepdf.Matrix] | None = None) -> None:
     """Copy source's bookmarks under `parent`, destinations shifted to target pages
     starting at first_page (source page i -> target page first_page + i). Handles
     destinations as explicit arrays, named destinations, and /A GoTo actions.
@@ -614,6 +615,11 @@ def graft_outline(target: pikepdf.Pdf, source: pikepdf.Pdf, first_page: int,
     open/closed state, colour and style are kept; a bookmark whose destination cannot be
     resolved keeps its title (and children) without a destination; URI and other
     non-GoTo actions are copied. Call inside ``with target.open_outline() as outline``.
+
+    ``placements`` (source page index -> matrix) is for pages drawn in by
+    :func:`reportgen.pdf.place.place_external_page`, shrunk, moved and perhaps turned
+    into the frame page: a destination on such a page has its position taken through
+    the same matrix (:func:`placed_view`), so the bookmark lands on its heading.
     """
     pages = {page.objgen: i for i, page in enumerate(source.pages)}
     named = named_destinations(source)
@@ -629,8 +635,10 @@ def graft_outline(target: pikepdf.Pdf, source: pikepdf.Pdf, first_page: int,
         explicit = explicit_destination(destination, named) if destination is not None else None
         number = page_number(explicit[0], pages, count) if explicit is not None else None
         if number is not None and first_page + number < len(target.pages):
-            new.destination = Array([target.pages[first_page + number].obj,
-                                     *[_copy(target, v) for v in list(explicit)[1:]]])
+            view = [_copy(target, v) for v in list(explicit)[1:]]
+            if placements is not None and number in placements:
+                view = placed_view(view, placements[number], source.pages[number])
+            new.destination = Array([target.pages[first_page + number].obj, *view])
         elif isinstance(action, pikepdf.Dictionary) and action.get("/S") != Name.GoTo:
             new.action = _copy(target, action)
         new.is_closed = item.is_closed
@@ -640,3 +648,65 @@ def graft_outline(target: pikepdf.Pdf, source: pikepdf.Pdf, first_page: int,
         return new
 
     parent.children.extend(convert(item) for item in source.open_outline().root)
+
+
+def _number(value) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def placed_view(view: list, matrix: pikepdf.Matrix, page: pikepdf.Page) -> list:
+    """A destination's view (what follows its page: ``/XYZ left top zoom``, ``/FitH
+    top``, ``/FitR l b r t``, ...) moved onto the frame page a source page was drawn into.
+
+    Positions go through the placement ``matrix``. A null coordinate (keep the reader's
+    current one) stays null while the placement only scales and moves, and otherwise
+    stands for the page's edge. ``/FitH`` and ``/FitV`` name a line; once the page is
+    turned that line runs the other way, so the view becomes ``/XYZ`` at the line's
+    placed top-left. The zoom is kept; ``/Fit`` and ``/FitB`` need nothing; a ``/FitR``
+    without its four numbers becomes ``/Fit``.
+    """
+    if not view or not isinstance(view[0], pikepdf.Name):
+        return view
+    kind, args = str(view[0]), [_number(v) for v in view[1:]]
+    box = [float(v) for v in page.cropbox]
+    left_edge, bottom_edge, right_edge, top_edge = box
+    turned = abs(matrix.b) > 1e-9 or abs(matrix.c) > 1e-9
+
+    def point(x: float | None, y: float | None) -> tuple[float, float]:
+        return matrix.transform((left_edge if x is None else x, top_edge if y is None else y))
+
+    def line_view(start: tuple[float, float], end: tuple[float, float]) -> list:
+        (x1, y1), (x2, y2) = matrix.transform(start), matrix.transform(end)
+        return [Name.XYZ, min(x1, x2), max(y1, y2), None]
+
+    if kind == "/XYZ":
+        left, top = [*args, None, None][:2]
+        zoom = view[3] if len(view) > 3 else None
+        x, y = point(left, top)
+        return [Name.XYZ, None if left is None and not turned else x,
+                None if top is None and not turned else y, zoom]
+    if kind in ("/FitH", "/FitBH"):
+        top = args[0] if args else None
+        if turned:
+            return line_view((left_edge, top_edge if top is None else top),
+                             (right_edge, top_edge if top is None else top))
+        return [view[0], None if top is None else point(None, top)[1]]
+    if kind in ("/FitV", "/FitBV"):
+        left = args[0] if args else None
+        if turned:
+            return line_view((left_edge if left is None else left, top_edge),
+                             (left_edge if left is None else left, bottom_edge))
+        return [view[0], None if left is None else point(left, None)[0]]
+    if kind == "/FitR" and len(args) >= 4 and None not in args[:4]:
+        corners = [matrix.transform((x, y)) for x in (args[0], args[2])
+                   for y in (args[1], args[3])]
+        xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+        return [Name.FitR, min(xs), min(ys), max(xs), max(ys)]
+    if kind == "/FitR":
+        return [Name.Fit]  # a rectangle without its four numbers: the whole page
+    return view

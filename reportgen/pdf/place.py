@@ -192,7 +192,7 @@ def page_texts(data: bytes) -> list[str]:
 def place_external_page(target: pikepdf.Pdf, index: int, source: pikepdf.Pdf,
                         source_index: int, rect: pikepdf.Rectangle, alt: str, name: str,
                         page_map: Mapping[int, int] | None = None,
-                        memo: dict[ObjGen, set[ObjGen]] | None = None) -> None:
+                        memo: dict[ObjGen, set[ObjGen]] | None = None) -> pikepdf.Matrix:
     """Draw source page into target page `index` inside `rect` (scaled to fit, aspect
     kept, rotated pages handled), as a tagged /Figure with alt text (like
     tagging.draw_appended does), AFTER flattening the source page's form fields and
@@ -216,6 +216,10 @@ def place_external_page(target: pikepdf.Pdf, index: int, source: pikepdf.Pdf,
     pages into one pack would otherwise walk the whole structure tree for every page.
     Elements' pages do not change as later pages are placed, so one memo can serve a
     whole assembly.
+
+    Returns the placement: the matrix from the source page's coordinates to the target
+    page's (rotation, scale and offset), for whatever else names a position on the
+    source page, such as its bookmarks (:func:`reportgen.pdf.graft.graft_outline`).
     """
     page = target.pages[index]
     tree = flatten_parent_tree(target)
@@ -281,6 +285,7 @@ def place_external_page(target: pikepdf.Pdf, index: int, source: pikepdf.Pdf,
         page.obj.Annots.append(annot)
     if "/Annots" in page.obj:
         page.obj.Tabs = Name.S
+    return matrix
 
 
 def _external_link(target: pikepdf.Pdf, original: pikepdf.Dictionary, matrix: pikepdf.Matrix,

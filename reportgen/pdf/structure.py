@@ -314,3 +314,99 @@ def strip_mcids(stream: pikepdf.Stream, tag: Name | None = None) -> None:
         out.append(instruction)
     if changed:
         stream.write(pikepdf.unparse_content_stream(out))
+
+
+def _link_key(annot: pikepdf.Dictionary) -> bytes | None:
+    """What a link annotation leads to, as comparable bytes (None: not a link)."""
+    if annot.get("/Subtype") != Name.Link:
+        return None
+    target = annot.get("/Dest", annot.get("/A"))
+    if target is None:
+        return None
+    return target.unparse(resolved=True) if target.is_indirect else target.unparse()
+
+
+def _inside(inner, outer, tolerance: float = 0.5) -> bool:
+    a = [float(v) for v in inner]
+    b = [float(v) for v in outer]
+    a = [min(a[0], a[2]), min(a[1], a[3]), max(a[0], a[2]), max(a[1], a[3])]
+    b = [min(b[0], b[2]), min(b[1], b[3]), max(b[0], b[2]), max(b[1], b[3])]
+    return (a[0] >= b[0] - tolerance and a[1] >= b[1] - tolerance
+            and a[2] <= b[2] + tolerance and a[3] <= b[3] + tolerance)
+
+
+def merge_duplicate_links(pdf: pikepdf.Pdf, page: pikepdf.Page) -> int:
+    """Keep one link annotation where a page has several to the same place, one inside
+    the other; returns how many went.
+
+    WeasyPrint writes a link annotation for every box inside an ``<a>`` that is not
+    text: an ``a::after`` that prints the page number (``target-counter``) gives two
+    annotations, one over the other, each with its own /Link structure element, the
+    second nested in the first. A screen reader then announces every link twice. The
+    inner annotation goes, with its ParentTree entry and OBJR; the inner element's
+    content moves up into the outer /Link, so the text stays in the link it belongs to.
+    """
+    annots = page.obj.get("/Annots")
+    if not isinstance(annots, pikepdf.Array):
+        return 0
+    kept: list[tuple[bytes, pikepdf.Dictionary]] = []
+    doomed: list[tuple[pikepdf.Dictionary, pikepdf.Dictionary]] = []
+    for annot in annots:
+        if not isinstance(annot, pikepdf.Dictionary):
+            continue
+        key = _link_key(annot)
+        if key is None or not isinstance(annot.get("/Rect"), pikepdf.Array):
+            continue
+        twin = next((k for kk, k in kept if kk == key and _inside(annot.Rect, k.Rect)), None)
+        if twin is None:
+            kept.append((key, annot))
+        else:
+            doomed.append((annot, twin))
+    if not doomed:
+        return 0
+    tree = pdf.Root.get("/StructTreeRoot")
+    entries = read_parent_tree(tree) if isinstance(tree, pikepdf.Dictionary) else {}
+    page_entry = entries.get(int(page.obj.get("/StructParents", -1)))
+    for annot, twin in doomed:
+        element = entries.pop(int(annot.get("/StructParent", -1)), None)
+        outer = entries.get(int(twin.get("/StructParent", -1)))
+        if isinstance(element, pikepdf.Dictionary):
+            _fold_link_element(element, annot, outer, page_entry)
+    gone = {annot.objgen for annot, _ in doomed}
+    page.obj.Annots = Array([a for a in annots
+                             if not (isinstance(a, pikepdf.Dictionary) and a.objgen in gone)])
+    if isinstance(tree, pikepdf.Dictionary):
+        write_parent_tree(pdf, tree, entries, int(tree.get("/ParentTreeNextKey", 0)))
+    return len(doomed)
+
+
+def _fold_link_element(element: pikepdf.Dictionary, annot: pikepdf.Dictionary,
+                       outer, page_entry) -> None:
+    """Take ``annot``'s OBJR out of its element; an inner /Link left over is folded into
+    the ``outer`` one (its content re-pointed in the page's ParentTree entry)."""
+    rest = [kid for kid in kids_of(element) if not (
+        isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == Name.OBJR
+        and isinstance(kid.get("/Obj"), pikepdf.Dictionary) and kid.Obj.objgen == annot.objgen)]
+    parent = element.get("/P")
+    nested = (isinstance(outer, pikepdf.Dictionary) and isinstance(parent, pikepdf.Dictionary)
+              and outer.objgen != element.objgen and parent.objgen == outer.objgen)
+    if not nested:
+        element.K = Array(rest)
+        if not rest and isinstance(parent, pikepdf.Dictionary):
+            parent.K = Array([k for k in kids_of(parent) if not (
+                isinstance(k, pikepdf.Dictionary) and k.objgen == element.objgen)])
+        return
+    if "/Pg" not in outer and "/Pg" in element:
+        outer.Pg = element.Pg  # its MCIDs name content on that page
+    for kid in rest:
+        if is_element(kid):
+            kid.P = outer
+        elif is_mcid(kid) and isinstance(page_entry, pikepdf.Array) and kid < len(page_entry):
+            page_entry[kid] = outer
+    kids: list = []
+    for kid in kids_of(outer):
+        if isinstance(kid, pikepdf.Dictionary) and kid.objgen == element.objgen:
+            kids += rest
+        else:
+            kids.append(kid)
+    outer.K = Array(kids)
