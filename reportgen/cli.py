@@ -288,8 +288,9 @@ Examples:
 @click.argument("outdir", type=click.Path(file_okay=False, path_type=Path),
                 default=Path("output"))
 @click.option("--older-than", "days", type=click.FloatRange(min=0), default=30,
+              metavar="DAYS",
               show_default=True, help="Remove entries no pack has used for DAYS days.")
-@click.option("--max-size", "max_mb", type=click.FloatRange(min=0),
+@click.option("--max-size", "max_mb", type=click.FloatRange(min=0), metavar="MB",
               help="Then remove the least recently used until the cache holds at most "
               "MB megabytes.")
 @click.option("--dry-run", is_flag=True, help="List what would be removed; remove nothing.")
@@ -315,9 +316,9 @@ def prune(outdir: Path, days: float, max_mb: float | None, dry_run: bool) -> Non
     max_bytes = int(max_mb * 1024 * 1024) if max_mb is not None else None
     pruned = prune_cache(folder, days, max_bytes, dry_run=dry_run)
     verb = "Would remove" if dry_run else "Removed"
-    for name, size, used, what in pruned.removed:
-        click.echo(f"{verb} {name} ({what}, {size_text(size)}, last used "
-                   f"{_day(used)})")
+    for name, size, dated, what in pruned.removed:
+        when = "last used" if name.endswith(".json") else "written"
+        click.echo(f"{verb} {name} ({what}, {size_text(size)}, {when} {_day(dated)})")
     for name, why in pruned.left_alone:
         click.echo(f"Left alone {name} ({why})")
     kept = f"{pruned.kept_files} files ({size_text(pruned.kept_bytes)}) kept"

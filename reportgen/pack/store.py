@@ -148,7 +148,7 @@ class Pruned:
 
     folder: Path
     removed: list[tuple[str, int, float, str]] = field(default_factory=list)
-    #: name, size, last used (mtime), what it was
+    #: name, size, modification time (a record's: when it was last used), what it was
     kept_files: int = 0
     kept_bytes: int = 0
     left_alone: list[tuple[str, str]] = field(default_factory=list)  # name, why
