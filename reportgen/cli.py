@@ -371,6 +371,74 @@ class _PackProgress:
         elif verbosity() > QUIET:
             click.echo(f"  [{self.done}/{self.total}] {text}", err=True)
 
+    def note(self, label: str, text: str) -> None:
+        if self.bar is not None:
+            click.echo(file=sys.stderr)  # below the bar, which draws itself again
+        click.echo(f"  {label}: {text}", err=True)
+
+
+@cli.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cache() -> None:
+    """Look after the cache a meeting pack keeps in OUTDIR/.reportgen-cache."""
+
+
+@cache.command("prune", cls=Command, epilog="""\b
+Examples:
+  reportgen cache prune                     entries unused for 30 days, in output/
+  reportgen cache prune packs --older-than 7 --max-size 200
+  reportgen cache prune --older-than 0      empty the cache
+  reportgen cache prune --dry-run           only say what would go
+""")
+@click.argument("outdir", type=click.Path(file_okay=False, path_type=Path),
+                default=Path("output"))
+@click.option("--older-than", "days", type=click.FloatRange(min=0), default=30,
+              metavar="DAYS",
+              show_default=True, help="Remove entries no pack has used for DAYS days.")
+@click.option("--max-size", "max_mb", type=click.FloatRange(min=0), metavar="MB",
+              help="Then remove the least recently used until the cache holds at most "
+              "MB megabytes.")
+@click.option("--dry-run", is_flag=True, help="List what would be removed; remove nothing.")
+def prune(outdir: Path, days: float, max_mb: float | None, dry_run: bool) -> None:
+    """Remove old entries from the pack cache of OUTDIR (default: output).
+
+    Only files the cache itself names (records, cached PDFs, earlier versions' entries,
+    killed builds' temporaries) directly inside OUTDIR/.reportgen-cache are removed;
+    anything else there, and symbolic links, are left alone and listed.
+    """
+    from reportgen.pack.store import CACHE_FOLDER, size_text
+    from reportgen.pack.store import prune as prune_cache
+
+    folder = outdir if outdir.name == CACHE_FOLDER else outdir / CACHE_FOLDER
+    if not folder.parent.is_dir():
+        raise ReportgenError(f"{folder.parent} is not a folder: give the output folder "
+                             "a pack was built into (the one holding .reportgen-cache)")
+    if not folder.exists() and not folder.is_symlink():
+        click.echo(f"No cache in {folder.parent}: nothing to remove.")
+        return
+    if not folder.is_symlink() and not folder.is_dir():
+        raise ReportgenError(f"{folder} is not a folder: it is not a reportgen cache")
+    max_bytes = int(max_mb * 1024 * 1024) if max_mb is not None else None
+    pruned = prune_cache(folder, days, max_bytes, dry_run=dry_run)
+    verb = "Would remove" if dry_run else "Removed"
+    for name, size, dated, what in pruned.removed:
+        when = "last used" if name.endswith(".json") else "written"
+        click.echo(f"{verb} {name} ({what}, {size_text(size)}, {when} {_day(dated)})")
+    for name, why in pruned.left_alone:
+        click.echo(f"Left alone {name} ({why})")
+    kept = f"{pruned.kept_files} files ({size_text(pruned.kept_bytes)}) kept"
+    if not pruned.removed:
+        click.echo(f"Nothing to remove in {folder}: {kept}.")
+    else:
+        count = len(pruned.removed)
+        click.echo(f"{'Would free' if dry_run else 'Freed'} {size_text(pruned.freed)} "
+                   f"({count} file{'s' if count != 1 else ''}) in {folder}; {kept}.")
+
+
+def _day(timestamp: float) -> str:
+    import time
+
+    return time.strftime("%d %b %Y %H:%M", time.localtime(timestamp))
+
 
 @cli.command("init-agenda", cls=Command, epilog="""\b
 Examples:

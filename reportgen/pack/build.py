@@ -18,14 +18,13 @@ The stages:
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from reportgen.errors import InputError, Problem
+from reportgen.errors import InputError, Problem, ReportgenError
 from reportgen.manifest import make_manifest
 from reportgen.pack.agenda import Agenda, Item, read_agenda
 from reportgen.pack.assemble import assemble
@@ -33,6 +32,7 @@ from reportgen.pack.cache import CACHE_FOLDER, pack_inputs, pack_key, templates_
 from reportgen.pack.frame import Frame, lay_out_frame
 from reportgen.pack.options import PackOptions, Progress
 from reportgen.pack.papers import Workers, check_papers, included, prepare_papers
+from reportgen.pack.store import AUTO_PRUNE_DAYS, Entry, prune, read_entry, size_text, write_entry
 from reportgen.render.environment import template_dirs
 from reportgen.safeio import atomic_write, slugify
 
@@ -88,17 +88,23 @@ def build_pack(agenda_path: Path, outdir: Path, options: PackOptions,
     templates = templates_digest(options.templates) if cache_dir else b""
     whole_key = (pack_key(agenda, items + main_items, inputs, options, templates)
                  if cache_dir else None)
-    if whole_key is not None and (cache_dir / f"pack-{whole_key}.json").is_file():
-        # Nothing the pack depends on has changed since it was last built.
-        record = json.loads((cache_dir / f"pack-{whole_key}.json").read_text())
-        data = (cache_dir / f"pack-{whole_key}.pdf").read_bytes()
-        atomic_write(target, data)
+    whole = read_entry(cache_dir, "pack", whole_key) if whole_key is not None else None
+    cached_firsts = _pack_record(whole) if isinstance(whole, Entry) else None
+    if isinstance(whole, Entry) and cached_firsts is not None:
+        # Nothing the pack depends on has changed since it was last built; its page
+        # count is the cached PDF's own, checked against its record.
+        atomic_write(target, whole.data)
         if options.manifest:
-            write_pack_manifest(agenda, items + main_items, inputs, options, target, data)
+            write_pack_manifest(agenda, items + main_items, inputs, options, target,
+                                whole.data)
         say("Pack", "unchanged: reused from cache")
-        return PackResult(target, record["pages"], [tuple(i) for i in record["items"]],
-                          rendered=0, reused=record["papers"], unchanged=True,
+        _prune_quietly(cache_dir, say)
+        return PackResult(target, len(whole.shapes), cached_firsts, rendered=0,
+                          reused=whole.record["papers"], unchanged=True,
                           warnings=warnings, outside=outside)
+    if whole is not None:
+        reason = whole if isinstance(whole, str) else "had a damaged record"
+        say.note("Pack", f"cached pack {reason}; built again")
     jobs = options.jobs or os.cpu_count() or 1
     with ExitStack() as stack:
         workers = Workers(jobs, stack) if jobs > 1 else None
@@ -133,10 +139,12 @@ def build_pack(agenda_path: Path, outdir: Path, options: PackOptions,
     for offset, entry in enumerate(entries):
         firsts.setdefault(entry.item.number, front + offset + 1)
     if whole_key is not None:
-        atomic_write(cache_dir / f"pack-{whole_key}.pdf", data)
-        record = {"pages": front + len(entries), "items": list(firsts.items()),
-                  "papers": sum(p.tagged for p in papers)}
-        atomic_write(cache_dir / f"pack-{whole_key}.json", json.dumps(record).encode())
+        failed = write_entry(cache_dir, "pack", whole_key, data, front + len(entries),
+                             items=list(firsts.items()),
+                             papers=sum(p.tagged for p in papers), part=options.part)
+        if failed:
+            say.note("Pack", f"pack {failed}")
+        _prune_quietly(cache_dir, say)
     say("Pack", f"done in {time.monotonic() - started:.1f} s")
     return PackResult(target, front + len(entries), list(firsts.items()),
                       rendered=sum(not p.cached and p.tagged for p in papers),
@@ -154,6 +162,36 @@ def outside_folder(agenda: Agenda, items: list[Item]) -> list[str]:
             if path is not None and not path.resolve().is_relative_to(folder):
                 found.append(os.path.relpath(path, folder) + note)
     return found
+
+
+def _pack_record(entry: Entry) -> list[tuple[str, int]] | None:
+    """The first page of each item, from a cached pack's record; ``None`` unless the
+    record's own fields are whole and fit the PDF."""
+    items, papers = entry.record.get("items"), entry.record.get("papers")
+    if not isinstance(items, list) or not isinstance(papers, int) or \
+            isinstance(papers, bool):
+        return None
+    firsts = []
+    for pair in items:
+        if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str)
+                and isinstance(pair[1], int) and 1 <= pair[1] <= len(entry.shapes)):
+            return None
+        firsts.append((pair[0], pair[1]))
+    return firsts
+
+
+def _prune_quietly(cache_dir: Path, say: Progress) -> None:
+    """Remove entries no build has used for :data:`AUTO_PRUNE_DAYS` days; a cache that
+    cannot be pruned does not stop the pack."""
+    try:
+        pruned = prune(cache_dir, AUTO_PRUNE_DAYS)
+    except (OSError, ReportgenError) as exc:
+        say.note("Cache", f"could not remove old entries: {exc}")
+        return
+    if pruned.removed:
+        count = len(pruned.removed)
+        say.note("Cache", f"removed {count} file{'s' if count != 1 else ''} unused for "
+                 f"{AUTO_PRUNE_DAYS} days ({size_text(pruned.freed)})")
 
 
 def write_pack_manifest(agenda: Agenda, items: list[Item], inputs: dict[str, list[Path]],

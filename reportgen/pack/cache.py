@@ -1,7 +1,8 @@
 """Fingerprints of everything a pack, its papers and its frame depend on.
 
 The cache (``OUTDIR/.reportgen-cache/``) is keyed by the SHA-256 of the inputs, every
-template file and the reportgen version, so a changed input is never served stale.
+template file and the reportgen version, so a changed input is never served stale;
+its entries are stored and checked by :mod:`reportgen.pack.store`.
 """
 
 from __future__ import annotations
@@ -12,9 +13,13 @@ from pathlib import Path
 from reportgen import __version__
 from reportgen.pack.agenda import Agenda, Item
 from reportgen.pack.options import PackOptions
+from reportgen.pack.store import CACHE_FOLDER
 from reportgen.render.environment import template_dirs
 
-CACHE_FOLDER = ".reportgen-cache"
+__all__ = ["CACHE_FOLDER", "cache_key", "pack_inputs", "pack_key", "templates_digest"]
+
+#: Part of every key: entries stored another way (before records) are never looked up.
+KEY_SCHEME = "records-1"
 
 
 def _template_files(templates: Path | None) -> list[Path]:
@@ -33,7 +38,7 @@ def templates_digest(templates: Path | None) -> bytes:
 
 def cache_key(inputs: list[Path], templates: bytes) -> str:
     """Fingerprint of everything a paper's PDF depends on (``templates``: their digest)."""
-    digest = hashlib.sha256(f"reportgen {__version__} pack-paper".encode())
+    digest = hashlib.sha256(f"reportgen {__version__} {KEY_SCHEME} pack-paper".encode())
     digest.update(templates)
     for path in inputs:
         digest.update(str(path.name).encode())
@@ -51,7 +56,7 @@ def pack_inputs(agenda: Agenda, items: list[Item],
 def pack_key(agenda: Agenda, items: list[Item], inputs: dict[str, list[Path]],
              options: PackOptions, templates: bytes) -> str:
     """Fingerprint of a whole pack: agenda, options, templates and every paper's files."""
-    digest = hashlib.sha256(f"reportgen {__version__} pack".encode())
+    digest = hashlib.sha256(f"reportgen {__version__} {KEY_SCHEME} pack".encode())
     digest.update(repr((options.part, options.draft, options.supplement)).encode())
     digest.update(templates)
     for path in pack_inputs(agenda, items, inputs):

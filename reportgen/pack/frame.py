@@ -21,16 +21,17 @@ from pikepdf import Array, Name
 from reportgen import __version__
 from reportgen.errors import RenderError
 from reportgen.pack.agenda import Agenda, Item
+from reportgen.pack.cache import KEY_SCHEME
 from reportgen.pack.options import PackOptions, Paper, Progress
 from reportgen.pack.papers import Workers
+from reportgen.pack.store import Entry, read_entry, write_entry
 from reportgen.pdf.layout import lay_out_html, source_date_epoch
-from reportgen.pdf.pages import pdf_page_shapes
 from reportgen.pdf.pool import Job, LayoutPool
 from reportgen.pdf.split import numbered_from
 from reportgen.pdf.structure import walk_elements
 from reportgen.render.environment import make_environment, template_dirs
 from reportgen.render.theme import load_theme, logo_data_uri
-from reportgen.safeio import atomic_write, slugify
+from reportgen.safeio import slugify
 
 PURPOSE_WORDS = {"note": "To note", "discuss": "To discuss", "approve": "To approve",
                  "assurance": "For assurance"}
@@ -169,20 +170,23 @@ def lay_out_frame(frame: Frame, cache_dir: Path | None, templates_key: bytes,
         (templates / name).is_file() for name in ("pack.html", "pack.css"))
     in_pieces = (workers is not None and not frame.agenda.dividers and not own_frame
                  and len(entries) >= 2 * FRAME_PIECE_PAGES)
-    cached = None
+    key = None
     if cache_dir is not None:
         day = frame.agenda.date
-        digest = hashlib.sha256(f"reportgen {__version__} pack-frame {day} {in_pieces}".encode())
+        digest = hashlib.sha256(
+            f"reportgen {__version__} {KEY_SCHEME} pack-frame {day} {in_pieces}".encode())
         digest.update(templates_key)
         digest.update(html.encode())
-        cached = cache_dir / f"frame-{digest.hexdigest()}.pdf"
-        if cached.is_file():
-            data = cached.read_bytes()
-            shapes = pdf_page_shapes(data)
-            if isinstance(shapes, list):
-                if say is not None:
-                    say("Pack", "cover, agenda and stamps reused from cache")
-                return len(shapes), data, entries
+        key = digest.hexdigest()
+        entry = read_entry(cache_dir, "frame", key)
+        if isinstance(entry, Entry) and len(entry.shapes) > len(entries):
+            if say is not None:
+                say("Pack", "cover, agenda and stamps reused from cache")
+            return len(entry.shapes), entry.data, entries
+        if entry is not None and say is not None:
+            reason = entry if isinstance(entry, str) else "did not match its record"
+            say.note("Pack", f"cached frame (cover, agenda and stamps) {reason}; "
+                     "laid out again")
     if say is not None:
         say("Pack", "laying out cover, agenda and stamps")
     if in_pieces:
@@ -190,8 +194,10 @@ def lay_out_frame(frame: Frame, cache_dir: Path | None, templates_key: bytes,
     else:
         document, data = render_frame(html, templates, frame.agenda.date)
         pages = len(document.pages)
-    if cached is not None:
-        atomic_write(cached, data)
+    if key is not None:
+        failed = write_entry(cache_dir, "frame", key, data, pages, part=frame.options.part)
+        if failed and say is not None:
+            say.note("Pack", f"frame (cover, agenda and stamps) {failed}")
     return pages, data, entries
 
 

@@ -17,6 +17,10 @@ class Progress:
     def __call__(self, label: str, step: str) -> None:
         pass
 
+    def note(self, label: str, text: str) -> None:
+        """Something the user should know that is not a step ("Item 9: cached paper
+        did not match its record; laid out again")."""
+
 
 @dataclass(frozen=True)
 class PackOptions:

@@ -6,13 +6,13 @@ import re
 from contextlib import ExitStack
 from pathlib import Path
 
-from reportgen.errors import Problem
+from reportgen.errors import Problem, RenderError
 from reportgen.pack.agenda import Agenda, Item
 from reportgen.pack.cache import cache_key
 from reportgen.pack.options import PackOptions, Paper, Progress
+from reportgen.pack.store import Entry, read_entry, write_entry
 from reportgen.pdf.pages import pdf_page_shapes
 from reportgen.pdf.pool import LayoutPool
-from reportgen.safeio import atomic_write
 from reportgen.workbook.model import Paper as PaperFields
 from reportgen.workbook.validate import check_workbook
 
@@ -130,13 +130,14 @@ def prepare_papers(items: list[Item], inputs: dict[str, list[Path]], options: Pa
             progress(label, "PDF checked")
         elif item.kind == "workbook":
             key = cache_key(inputs[item.number], templates) if cache_dir else None
-            cached = cache_dir / f"{key}.pdf" if key else None
-            if cached is not None and cached.is_file():
-                data = cached.read_bytes()
-                papers[item.number] = Paper(item, data, pdf_page_shapes(data), tagged=True,
+            entry = read_entry(cache_dir, "paper", key) if cache_dir and key else None
+            if isinstance(entry, Entry):
+                papers[item.number] = Paper(item, entry.data, entry.shapes, tagged=True,
                                             cached=True)
                 progress(label, "reused from cache")
             else:
+                if entry is not None:  # an entry was there, but could not be trusted
+                    progress.note(label, f"cached paper {entry}; laid out again")
                 to_render.append((item, key))
     args = [(str(item.paper), str(item.previous) if item.previous else None,
              str(options.templates) if options.templates else None) for item, _ in to_render]
@@ -147,9 +148,15 @@ def prepare_papers(items: list[Item], inputs: dict[str, list[Path]], options: Pa
         else:
             rendered = list(_announce(map(_render_workbook, args), to_render, progress))
         for (item, key), data in zip(to_render, rendered, strict=True):
-            papers[item.number] = Paper(item, data, pdf_page_shapes(data), tagged=True)
+            shapes = pdf_page_shapes(data)
+            if isinstance(shapes, str):
+                raise RenderError(f"item {item.number}: its paper came out as {shapes}")
+            papers[item.number] = Paper(item, data, shapes, tagged=True)
             if key and cache_dir is not None:
-                atomic_write(cache_dir / f"{key}.pdf", data)
+                failed = write_entry(cache_dir, "paper", key, data, len(shapes),
+                                     item=item.number, title=item.title)
+                if failed:
+                    progress.note(f"Item {item.number}", f"paper {failed}")
     return [papers[item.number] for item in items if item.number in papers]
 
 
