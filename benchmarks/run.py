@@ -622,7 +622,10 @@ def pack_sizes(command: list[str]) -> dict:
     agenda = Path(command[2])
     items = yaml.safe_load(agenda.read_text(encoding="utf-8"))["items"]
     papers = [agenda.parent / i["paper"] for i in items if str(i.get("paper", "")).endswith(".pdf")]
-    made = [p for p in (out / ".reportgen-cache").glob("*.pdf") if not p.name.startswith("pack-")]
+    from reportgen.pack.store import entry_files
+
+    entries = entry_files(out / ".reportgen-cache")
+    made = entries.get("frame", []) + entries.get("paper", [])
     packs = sorted(out.glob("*.pdf"))
     if not packs or not made:
         return {}

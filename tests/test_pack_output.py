@@ -21,6 +21,7 @@ from conftest import ROOT, run_cli
 from pdftext import page_texts
 from workbooks import paper_workbook
 
+from reportgen.pack.store import entry_files
 from reportgen.pdf.share import embedded_font_files
 
 PACK = "board-2026-01-14-public.pdf"
@@ -91,9 +92,9 @@ def small_pack(tmp_path_factory):
 
 def test_pack_is_no_bigger_than_its_papers_and_frame(small_pack):
     folder, _, out, pack = small_pack
-    made = [p for p in (out / ".reportgen-cache").glob("*.pdf") if not p.name.startswith("pack-")]
-    assert any(p.name.startswith("frame-") for p in made), made  # the frame, and the paper
-    assert len(made) == 2, made
+    entries = entry_files(out / ".reportgen-cache")
+    made = entries["frame"] + entries["paper"]
+    assert len(entries["frame"]) == 1 and len(entries["paper"]) == 1, entries
     inputs = [folder / "long-report.pdf", folder / "short-report.pdf", *made]
     total = sum(p.stat().st_size for p in inputs)
     ratio = pack.stat().st_size / total
@@ -104,7 +105,8 @@ def test_every_font_file_is_embedded_once(small_pack):
     folder, _, out, pack = small_pack
     in_pack = font_hashes(pack)
     assert len(in_pack) == len(set(in_pack)), "a font file is embedded more than once"
-    made = [p for p in (out / ".reportgen-cache").glob("*.pdf") if not p.name.startswith("pack-")]
+    entries = entry_files(out / ".reportgen-cache")
+    made = entries["frame"] + entries["paper"]
     inputs = set()
     for path in [folder / "long-report.pdf", folder / "short-report.pdf", *made]:
         inputs |= set(font_hashes(path))

@@ -103,6 +103,18 @@ def read_entry(cache_dir: Path, kind: str, key: str) -> Entry | str | None:
     return Entry(data, shapes, record)
 
 
+def entry_files(cache_dir: Path) -> dict[str, list[Path]]:
+    """The content files of the cache's whole entries, by kind ("paper", "frame",
+    "pack"): what a pack was made from, for measuring it against its inputs."""
+    found: dict[str, list[Path]] = {}
+    for record_file in sorted(cache_dir.glob("*.json")):
+        record = _parse_record(record_file.read_bytes())
+        if record is not None and content_path(cache_dir, record["sha256"]).is_file():
+            found.setdefault(record["kind"], []).append(
+                content_path(cache_dir, record["sha256"]))
+    return found
+
+
 def write_entry(cache_dir: Path, kind: str, key: str, data: bytes, pages: int,
                 **about) -> str | None:
     """Store ``data`` as the entry for ``key``; ``None``, or why it could not be stored
