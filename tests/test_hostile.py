@@ -4,6 +4,7 @@ message naming the file and place, exit 1, no traceback and nothing written."""
 
 from __future__ import annotations
 
+import io
 import os
 import resource
 import subprocess
@@ -161,3 +162,153 @@ def test_workbook_over_the_size_limit_is_not_read(tmp_path, monkeypatch):
     refused(run_cli("build", path, "-o", tmp_path / "out"),
             f"big.xlsx: is {size:,} bytes, over the 1,000 bytes limit for a workbook; "
             "it is not read", tmp_path / "out")
+
+
+def test_yaml_alias_bomb_agenda_is_refused_at_once(tmp_path):
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    agenda = tmp_path / "agenda.yaml"
+    agenda.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert agenda.stat().st_size < 600
+    process, seconds = run_limited(["pack", str(agenda), "-o", str(tmp_path / "out")])
+    assert seconds < 10
+    assert process.returncode == 1, process.stderr
+    assert ("agenda.yaml:\n  line 2: is not valid YAML (aliases (*a0) are not allowed in "
+            "reportgen files; write the value out in full)") in process.stderr, process.stderr
+    assert not (tmp_path / "out").exists()
+
+
+# ---------------------------------------------------------------------------------------
+# Files read that must not be: theme.yaml's logo, template symlinks
+
+
+def png(width: int = 1, height: int = 1) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("1", (width, height)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def build_with_theme(tmp_path: Path, theme: str, **files) -> tuple:
+    style = tmp_path / "style"
+    style.mkdir(exist_ok=True)
+    (style / "theme.yaml").write_text(theme, encoding="utf-8")
+    for name, make in files.items():
+        make(style / name)
+    out = tmp_path / "out"
+    result = run_cli("build", paper_workbook(tmp_path / "paper.xlsx"), "-o", out,
+                     "--templates", style, "--html")
+    return result, style, out
+
+
+@pytest.mark.parametrize(("logo", "files", "expected"), [
+    ("../../../../../../etc/passwd", {},
+     "'../../../../../../etc/passwd' leads to /etc/passwd, outside the template folder"),
+    ("/etc/hostname", {}, "'/etc/hostname' leads to /etc/hostname, outside the template"),
+    ("logo.png", {"logo.png": lambda p: p.symlink_to("/etc/hostname")},
+     "'logo.png' leads to /etc/hostname, outside the template folder"),
+    ("logo.png", {"logo.png": lambda p: p.write_text("root:x:0:0:root:/root:/bin/bash\n")},
+     "logo 'logo.png' is not an image Pillow can read (UnidentifiedImageError); use a PNG "
+     "or JPEG file"),
+    ("logo.png", {"logo.png": lambda p: os.mkfifo(p)},
+     "logo 'logo.png': is a pipe (FIFO), not a regular file; it is not read"),
+])
+def test_theme_logo_outside_the_folder_or_not_an_image_is_refused(tmp_path, logo, files,
+                                                                    expected):
+    result, style, out = build_with_theme(tmp_path, f"logo: {logo}\n", **files)
+    refused(result, f"Error: {style / 'theme.yaml'}: {expected}", out)
+    assert "root:" not in result.output
+
+
+def test_huge_logo_is_refused_not_silently_dropped(tmp_path, monkeypatch):
+    # The limit is 25 megapixels; a 2,000 × 1,000 logo against 1 megapixel is the same check.
+    import reportgen.render.theme
+
+    monkeypatch.setattr(reportgen.render.theme, "MAX_LOGO_PIXELS", 1_000_000)
+    result, _style, out = build_with_theme(
+        tmp_path, "logo: big.png\n", **{"big.png": lambda p: p.write_bytes(png(2000, 1000))})
+    refused(result, "logo 'big.png' is 2,000 × 1,000 pixels (2 megapixels), over the "
+            "1-megapixel limit; it is not used", out)
+
+
+def test_decompression_bomb_logo_is_an_error(tmp_path):
+    # 20,000 × 20,000 (400 megapixels) compresses to a few tens of kilobytes.
+    result, _style, out = build_with_theme(
+        tmp_path, "logo: bomb.png\n", **{"bomb.png": lambda p: p.write_bytes(png(20000, 20000))})
+    refused(result, "logo 'bomb.png' is too large an image (Image size (400000000 pixels) "
+            "exceeds limit", out)
+
+
+def test_a_real_logo_inside_the_folder_is_embedded(tmp_path):
+    result, _style, out = build_with_theme(
+        tmp_path, "logo: art/logo.png\n",
+        art=lambda p: p.mkdir(), **{"art/logo.png": lambda p: p.write_bytes(png(40, 20))})
+    assert result.exit_code == 0, result.output
+    twin = (out / "test-framework-update-2018-2019.html").read_text(encoding="utf-8")
+    assert 'src="data:image/png;base64,' in twin
+
+
+def test_theme_yaml_alias_bomb_is_refused(tmp_path):
+    theme = "a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n"
+    result, _style, out = build_with_theme(tmp_path, theme)
+    refused(result, "theme.yaml: not valid YAML (aliases (*a) are not allowed in reportgen "
+            "files", out)
+
+
+def test_template_symlink_out_of_the_folder_is_refused(tmp_path):
+    secret = tmp_path / "secret.html"
+    secret.write_text("SECRET-CONTENT", encoding="utf-8")
+    style = tmp_path / "style"
+    style.mkdir()
+    (style / "partials").mkdir()
+    (style / "partials" / "signoff.html").symlink_to(secret)
+    out = tmp_path / "out"
+    result = run_cli("build", paper_workbook(tmp_path / "paper.xlsx"), "-o", out,
+                     "--templates", style)
+    refused(result, f"template 'partials/signoff.html' ({style / 'partials/signoff.html'}) "
+            f"leads to {secret}, outside the template folders; it is not read", out)
+    assert "SECRET" not in result.output
+
+
+# ---------------------------------------------------------------------------------------
+# Clean errors, not "This is a bug"
+
+
+@pytest.mark.parametrize(("doctype", "label"), [
+    ('<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>', "xxe-file"),
+    ('<!DOCTYPE x [<!ENTITY e SYSTEM "http://example.invalid/x">]>', "xxe-url"),
+    ('<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+     '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>', "billion-laughs"),
+])
+def test_dtd_in_sheet_xml_is_refused_naming_the_part(tmp_path, doctype, label):
+    path = paper_workbook(tmp_path / f"{label}.xlsx")
+    part = sheet_part(path, "Sections")
+    rewrite_part(path, part, lambda xml: doctype.encode() + xml.replace(
+        b"<t>First paragraph.</t>", b"<t>&e;&c;</t>" if "ENTITY e" not in doctype
+        else b"<t>&e;</t>").replace(b"&c;", b"" if "ENTITY c" not in doctype else b"&c;"))
+    out = tmp_path / "out"
+    refused(run_cli("build", path, "-o", out),
+            f"{label}.xlsx: part {part} declares a DTD or entities, which Excel never "
+            "writes", out)
+    assert "root:" not in run_cli("validate", path).output
+
+
+def test_zip_entry_lying_about_its_size_is_refused_naming_the_part(tmp_path):
+    path = paper_workbook(tmp_path / "liar.xlsx")
+    part = sheet_part(path, "Sections")
+    rewrite_part(path, part, lambda xml: xml + b" " * 200_000)
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(part)
+    # Claim 1,000 bytes in both the local header and the central directory.
+    local = info.header_offset
+    data[local + 22:local + 26] = (1000).to_bytes(4, "little")
+    central = data.find(b"PK\x01\x02")
+    while not data[central + 46:].startswith(part.encode()):
+        central = data.find(b"PK\x01\x02", central + 4)
+    data[central + 24:central + 28] = (1000).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    out = tmp_path / "out"
+    refused(run_cli("build", path, "-o", out),
+            f"liar.xlsx: part {part} is damaged or not what its header says", out)

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from reportgen.errors import InputError, Problem, ReportgenError
-from reportgen.safeio import atomic_write
+from reportgen.safeio import atomic_write, load_yaml
 from reportgen.workbook.dates import read_date
 from reportgen.workbook.reader import Reader, clean, normalise
 
@@ -205,7 +205,7 @@ def load_agenda(path: Path) -> Agenda:
     if path.suffix.lower() == ".xlsx":
         return _check(path, _from_workbook(path))
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))  # aliases refused
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else None
