@@ -66,14 +66,15 @@ def render_paper_pdf(workbook: Path, *, templates: Path | None = None,
     """Read, validate, analyse and lay out one paper (see :func:`build_paper`).
 
     ``pack`` leaves the running header and footer out: a meeting pack stamps its own
-    continuous ones over every page. With ``jobs`` above 1 (not in a pack, which runs
-    its papers in parallel, nor for PDF/A), the layout happens in that many worker
-    processes, started first so they are ready when the HTML is.
+    continuous ones over every page. Except in a pack (which runs its papers in
+    parallel) and for PDF/A, the layout happens in ``jobs`` worker processes, started
+    first so they are ready when the HTML is — one worker for ``jobs=1``, so that the
+    paper is laid out the same way, and comes out the same bytes, whatever ``jobs`` is.
     """
     with ExitStack() as stack:
         pool = None
-        if jobs > 1 and not (pack or pdfa):
-            pool = stack.enter_context(LayoutPool(jobs))
+        if not (pack or pdfa):
+            pool = stack.enter_context(LayoutPool(max(1, jobs)))
         report, problems = check_workbook(workbook)
         if report is None:
             raise InputError(problems, workbook)

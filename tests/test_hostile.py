@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import resource
+import signal
 import subprocess
 import sys
 import time
@@ -312,3 +314,277 @@ def test_zip_entry_lying_about_its_size_is_refused_naming_the_part(tmp_path):
     out = tmp_path / "out"
     refused(run_cli("build", path, "-o", out),
             f"liar.xlsx: part {part} is damaged or not what its header says", out)
+
+
+def test_extract_of_an_attachment_that_inflates_without_end_is_capped(tmp_path, monkeypatch):
+    # The real cap is 200 MB; 8 MB of zeros (8 KB compressed) against 1 MB is the same check.
+    import pikepdf
+
+    import reportgen.pdf.extract
+
+    monkeypatch.setattr(reportgen.pdf.extract, "MAX_ATTACHMENT_BYTES", 2**20)
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.attachments["paper.xlsx"] = pikepdf.AttachedFileSpec(pdf, b"\0" * 8 * 2**20)
+    path = tmp_path / "bomb.pdf"
+    pdf.save(path)
+    assert path.stat().st_size < 100_000
+    out = tmp_path / "out"
+    result = run_cli("extract", path, "-o", out)
+    refused(result, "bomb.pdf: embedded file 'paper.xlsx' would unpack to more than 1 MB (it "
+            "is ", out)
+    assert "bytes compressed), over the limit; nothing was extracted" in result.output
+    # Within the limit it is extracted, byte for byte.
+    monkeypatch.setattr(reportgen.pdf.extract, "MAX_ATTACHMENT_BYTES", 9 * 2**20)
+    assert run_cli("extract", path, "-o", out).exit_code == 0
+    assert (out / "paper.xlsx").read_bytes() == b"\0" * 8 * 2**20
+
+
+def test_control_characters_from_excel_escapes_are_refused_naming_the_cell(tmp_path):
+    # openpyxl writes "_x001B_" as typed; Excel and calamine read it as the ESC character.
+    path = paper_workbook(tmp_path / "esc.xlsx", sections=[
+        [1, "Intro", None, None, "Text _x001B_[2J then _x0000_ NUL."]])
+    out = tmp_path / "out"
+    refused(run_cli("build", path, "-o", out, "--html"),
+            "Sections!E2: contains control characters U+0000, U+001B, which cannot be "
+            "printed (delete them (Excel may show it as _x0000_, or not at all) and save "
+            "again)", out)
+
+
+def test_right_to_left_override_in_a_title_is_a_warning(tmp_path):
+    path = paper_workbook(tmp_path / "rlo.xlsx",
+                          paper={"Title": "Quarterly update \u202efdp.exe"})
+    result = run_cli("build", path, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert ("Warning: Paper!B6: contains U+202E RIGHT-TO-LEFT OVERRIDE, which can make the "
+            "text display differently from how it is stored") in result.output
+    assert run_cli("validate", path, "--strict").exit_code == 1
+
+
+def test_a_10000_character_word_is_broken_onto_the_page_with_a_warning(tmp_path):
+    from pdftext import page_texts
+
+    word = "".join(f"{i % 10}" for i in range(10_000))
+    path = paper_workbook(tmp_path / "long.xlsx", sections=[
+        [1, "Intro", None, None, word]], actions=[
+        ["G1", "Theme 1", "Action " + word[:3000], None, "Lead", "31/01/2019", "On track",
+         None]])
+    result = run_cli("build", path, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert ("Warning: Sections!E2: is 10,000 characters long, over 8,000") in result.output
+    assert ('Warning: Sections!E2: has a 10,000-character word with no spaces '
+            '("01234567890123456789…"); it is broken wherever it reaches the edge'
+            ) in result.output
+    assert "Warning: Actions!C2: has a 3,000-character word" in result.output
+    text = "".join("".join(page_texts(
+        tmp_path / "out" / "test-framework-update-2018-2019.pdf")).split())
+    assert word in text, "every character of the word is on the page"
+    assert word[:3000] in text, "and every character of the action's word"
+
+
+def test_dollars_in_theme_and_metric_names_print_as_typed(tmp_path):
+    from pdftext import page_texts
+
+    path = paper_workbook(
+        tmp_path / "money.xlsx",
+        actions=[["G1", "Budget $5m and $3m", "Act", None, "Lead", "31/01/2019", "On track",
+                  None],
+                 ["G2", r"Theme $\foo{x}$", "Act", None, "Lead", "31/01/2019", "Complete",
+                  None]],
+        metrics=[[r"Spend $\frac{a}{b}$ $5m", "Apr 2018", 10, 100, "staff", None, None],
+                 [r"Spend $\frac{a}{b}$ $5m", "Oct 2018", 20, 100, "staff", None, None]])
+    out = tmp_path / "out"
+    result = run_cli("build", path, "-o", out, "--html")
+    assert result.exit_code == 0, result.output
+    text = "\n".join(page_texts(out / "test-framework-update-2018-2019.pdf"))
+    assert "Budget $5m and $3m" in text and r"Theme $\foo{x}$" in text
+    twin = (out / "test-framework-update-2018-2019.html").read_text(encoding="utf-8")
+    import base64
+
+    svgs = [base64.b64decode(m).decode() for m in
+            re.findall(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)", twin)]
+    assert any("Budget $5m and $3m" in svg for svg in svgs), "the chart's label as typed"
+    assert any(r"Spend $\frac{a}{b}$ $5m" in svg for svg in svgs)
+
+
+@pytest.mark.parametrize(("title", "name"), [
+    ("事業報告", "事業報告.pdf"), ("تقرير", "تقرير.pdf"),
+    ("Café Strategy – Ŵyl 2019", "cafe-strategy-ŵyl-2019.pdf"),
+    ("../../etc/passwd", "etc-passwd.pdf"),
+])
+def test_titles_in_any_script_keep_their_letters_in_the_file_name(tmp_path, title, name):
+    out = tmp_path / "out"
+    result = run_cli("build", paper_workbook(tmp_path / "p.xlsx", paper={"Title": title}),
+                     "-o", out)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == [name]
+
+
+def test_two_titles_that_give_one_file_name_are_not_replaced_in_silence(tmp_path):
+    out = tmp_path / "out"
+    first = run_cli("build", paper_workbook(tmp_path / "a.xlsx", paper={"Title": "???"}),
+                    "-o", out)
+    assert first.exit_code == 0 and "Warning" not in first.output, first.output
+    second = run_cli("build", paper_workbook(tmp_path / "b.xlsx", paper={"Title": "!!!"}),
+                     "-o", out)
+    assert second.exit_code == 0, second.output
+    assert ("Warning: Paper: paper.pdf held the paper '???'; it is replaced by '!!!', whose "
+            "title gives the same file name (give the papers titles that differ in their "
+            "letters or digits)") in second.output
+    again = run_cli("build", tmp_path / "b.xlsx", "-o", out)
+    assert "Warning" not in again.output  # the same paper again replaces itself quietly
+
+
+# ---------------------------------------------------------------------------------------
+# All or nothing, and nothing left behind
+
+STEM = "test-framework-update-2018-2019"
+
+
+def outputs_of(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file()}
+
+
+def changed_workbook(path: Path) -> Path:
+    return paper_workbook(path, paper={"Recommendation": "The Board is asked to approve."})
+
+
+def test_a_failed_write_of_the_twin_keeps_every_old_file(tmp_path):
+    out = tmp_path / "out"
+    workbook = paper_workbook(tmp_path / "paper.xlsx")
+    assert run_cli("build", workbook, "-o", out, "--html", "--manifest").exit_code == 0
+    before = outputs_of(out)
+    assert sorted(before) == [f"{STEM}.html", f"{STEM}.manifest.json", f"{STEM}.pdf"]
+    # The twin's temporary cannot be created: the OS refuses (a folder is in the way).
+    blocker = out / f".reportgen-{os.getpid()}-new-{STEM}.html.tmp"
+    blocker.mkdir()
+    result = run_cli("build", changed_workbook(workbook), "-o", out, "--html", "--manifest")
+    assert result.exit_code == 1, result.output
+    assert (f"Error: could not write {out / (STEM + '.html')}: File exists; nothing was "
+            "replaced (the previous files are kept)") in result.output
+    assert "Traceback" not in result.output
+    assert outputs_of(out) == before
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [blocker.name]
+
+
+def test_a_full_disk_while_writing_keeps_every_old_file(tmp_path):
+    # A real write failure from the OS: the largest output exceeds the file-size limit
+    # (RLIMIT_FSIZE), as it would a full disk, after the smaller ones were written.
+    out = tmp_path / "out"
+    workbook = paper_workbook(tmp_path / "paper.xlsx")
+    command = [sys.executable, "-m", "reportgen", "build", str(workbook), "-o", str(out),
+               "--html", "--manifest", "--jobs", "1"]
+    subprocess.run(command, check=True, capture_output=True, env=ENV)
+    before = outputs_of(out)
+    largest = max(before, key=lambda name: len(before[name]))
+    limit = sorted(len(data) for data in before.values())[-2] + 1024
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    changed_workbook(workbook)
+    process = subprocess.run(command, capture_output=True, text=True, env=ENV,
+                             preexec_fn=small_files)
+    assert process.returncode == 1, process.stderr
+    assert (f"Error: could not write {out / largest}: File too large; nothing was replaced "
+            "(the previous files are kept)") in process.stderr
+    assert "Traceback" not in process.stderr
+    assert outputs_of(out) == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".reportgen-")]
+
+
+def test_temporaries_of_a_killed_build_are_removed_whatever_their_age(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    killed = out / f".reportgen-{dead.pid}-new-{STEM}.pdf.tmp"
+    killed.write_bytes(b"%PDF-1.7 half a file")
+    running = out / f".reportgen-1-new-{STEM}.pdf.tmp"  # pid 1 is alive: another build's
+    running.write_bytes(b"%PDF-1.7 being written")
+    result = run_cli("build", paper_workbook(tmp_path / "paper.xlsx"), "-o", out)
+    assert result.exit_code == 0, result.output
+    assert not killed.exists()
+    assert running.exists()
+
+
+def children_of(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
+def long_tracker(path: Path) -> Path:
+    from test_safe_output import _many_actions
+
+    return paper_workbook(path, actions=_many_actions(400))
+
+
+def start_build(tmp_path: Path) -> tuple[subprocess.Popen, set[int]]:
+    workbook = long_tracker(tmp_path / "long.xlsx")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reportgen", "build", str(workbook), "-o",
+         str(tmp_path / "out"), "--jobs", "2"], env=ENV, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 30
+    workers: set[int] = set()
+    while time.monotonic() < deadline and len(workers) < 2:
+        time.sleep(0.2)
+        workers = {pid for pid in children_of(process.pid) if alive(pid)}
+    assert len(workers) >= 2, "the build started its layout workers"
+    time.sleep(1.5)  # mid-layout
+    assert process.poll() is None
+    return process, workers
+
+
+def wait_gone(pids: set[int], seconds: float = 10) -> set[int]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and any(alive(pid) for pid in pids):
+        time.sleep(0.1)
+    return {pid for pid in pids if alive(pid)}
+
+
+def test_layout_workers_die_with_a_killed_build(tmp_path):
+    process, workers = start_build(tmp_path)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+    assert wait_gone(workers) == set(), "no layout worker outlives its build"
+    assert not (tmp_path / "out").exists() or not any(
+        p for p in (tmp_path / "out").iterdir() if not p.name.startswith("."))
+
+
+def test_ctrl_c_stops_the_workers_without_their_tracebacks(tmp_path):
+    process, workers = start_build(tmp_path)
+    os.killpg(process.pid, signal.SIGINT)  # as a terminal sends it: to the whole group
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130, stderr
+    assert stderr.strip() == "Interrupted: nothing was written.", stderr
+    assert wait_gone(workers) == set()
+
+
+def test_the_same_paper_gives_the_same_bytes_whatever_jobs_is(tmp_path):
+    from test_safe_output import _many_actions
+
+    workbook = paper_workbook(tmp_path / "paper.xlsx", actions=_many_actions(120))
+    built = {}
+    for jobs in ("1", "2", "3"):
+        out = tmp_path / f"jobs{jobs}"
+        result = run_cli("build", workbook, "-o", out, "--jobs", jobs)
+        assert result.exit_code == 0, result.output
+        built[jobs] = (out / f"{STEM}.pdf").read_bytes()
+    assert built["1"] == built["2"] == built["3"]
