@@ -409,7 +409,7 @@ def test_dollars_in_theme_and_metric_names_print_as_typed(tmp_path):
 
 @pytest.mark.parametrize(("title", "name"), [
     ("事業報告", "事業報告.pdf"), ("تقرير", "تقرير.pdf"),
-    ("Café Strategy – Ŵyl 2019", "cafe-strategy-ŵyl-2019.pdf"),
+    ("Café Strategy – Ŵyl 2019", "cafe-strategy-wyl-2019.pdf"),
     ("../../etc/passwd", "etc-passwd.pdf"),
 ])
 def test_titles_in_any_script_keep_their_letters_in_the_file_name(tmp_path, title, name):
