@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +35,7 @@ class Theme:
 
 def load_theme(user_dir: Path | None) -> Theme:
     """Read ``theme.yaml`` from the user's template folder, checking every value."""
-    if user_dir is None or not (user_dir / THEME_FILE).is_file():
+    if user_dir is None or not os.path.lexists(user_dir / THEME_FILE):
         return Theme()
     import yaml  # here, not at the top: the CLI starts without loading PyYAML
 
