@@ -88,12 +88,14 @@ def text_problems(raw: RawWorkbook) -> list[Problem]:
     ``_x0000_`` and ``_x001B_`` escapes arrive as NUL and ESC) are errors; bidirectional
     overrides, very long cells and very long words are warnings."""
     import re  # here, not at the top: only this check needs it
-    import unicodedata
 
     cells = [(PAPER_SHEET, entry.ref, entry.value) for entry in raw.paper]
     cells += [(table.sheet, cell.ref, cell.value) for table in raw.tables.values()
               for row in table.rows for cell in row.cells.values()]
     long_word = re.compile(rf"\S{{{MAX_WORD_CHARS + 1},}}")
+    control = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # all Cc but \t \n \r
+    bidi_control = re.compile("[" + "".join(BIDI_CONTROLS) + "]")
+    suspicious = re.compile(f"{control.pattern}|{bidi_control.pattern}")
     problems = []
 
     def add(sheet: str, ref: str, message: str, hint: str, severity: str) -> None:
@@ -101,10 +103,10 @@ def text_problems(raw: RawWorkbook) -> list[Problem]:
                                 severity=severity))
 
     for sheet, ref, value in cells:
-        if not isinstance(value, str):
-            continue
-        controls = sorted({ch for ch in value if unicodedata.category(ch) == "Cc"
-                           and ch not in "\t\n\r"})
+        if not isinstance(value, str) or (len(value) <= MAX_WORD_CHARS
+                                          and not suspicious.search(value)):
+            continue  # most cells: one search, nothing to say
+        controls = sorted(set(control.findall(value)))
         if controls:
             names = ", ".join(f"U+{ord(ch):04X}" for ch in controls)
             many = len(controls) > 1
@@ -112,7 +114,7 @@ def text_problems(raw: RawWorkbook) -> list[Problem]:
                 f"{names}, which cannot be printed", f"delete {'them' if many else 'it'}"
                 f" (Excel may show it as _x{ord(controls[0]):04X}_, or not at all) and save "
                 "again", "error")
-        bidi = sorted({ch for ch in value if ch in BIDI_CONTROLS})
+        bidi = sorted(set(bidi_control.findall(value)))
         if bidi:
             add(sheet, ref, "contains " + ", ".join(
                 f"U+{ord(ch):04X} {BIDI_CONTROLS[ch]}" for ch in bidi)
@@ -122,7 +124,7 @@ def text_problems(raw: RawWorkbook) -> list[Problem]:
             add(sheet, ref, f"is {len(value):,} characters long, over {MAX_CELL_CHARS:,}",
                 "check it was pasted as intended; split a long text over several rows",
                 "warning")
-        word = long_word.search(value)
+        word = long_word.search(value) if len(value) > MAX_WORD_CHARS else None
         if word:
             add(sheet, ref, f"has a {len(word.group()):,}-character word with no spaces "
                 f"(\"{word.group()[:20]}…\"); it is broken wherever it reaches the edge",
