@@ -16,7 +16,7 @@ from reportgen.pdf.pool import LayoutPool
 from reportgen.pdf.write import APPENDED_MARGINS_MM, Embedded, write_pdf
 from reportgen.render.environment import template_dirs
 from reportgen.render.paper import render_paper
-from reportgen.safeio import atomic_write, slugify
+from reportgen.safeio import atomic_write_all, slugify
 from reportgen.workbook.model import Report
 from reportgen.workbook.validate import check_workbook, load_report
 
@@ -72,15 +72,16 @@ def render_paper_pdf(workbook: Path, *, templates: Path | None = None,
     """Read, validate, analyse and lay out one paper (see :func:`build_paper`).
 
     ``pack`` leaves the running header and footer out: a meeting pack stamps its own
-    continuous ones over every page. With ``jobs`` above 1 (not in a pack, which runs
-    its papers in parallel, nor for PDF/A), the layout happens in that many worker
-    processes, started first so they are ready when the HTML is. ``steps`` is told
-    of each stage as it ends (the CLI's --verbose).
+    continuous ones over every page. Except in a pack (which runs its papers in
+    parallel) and for PDF/A, the layout happens in ``jobs`` worker processes, started
+    first so they are ready when the HTML is — one worker for ``jobs=1``, so that the
+    paper is laid out the same way, and comes out the same bytes, whatever ``jobs`` is.
+    ``steps`` is told of each stage as it ends (the CLI's --verbose).
     """
     with ExitStack() as stack:
         pool = None
-        if jobs > 1 and not (pack or pdfa):
-            pool = stack.enter_context(LayoutPool(jobs))
+        if not (pack or pdfa):
+            pool = stack.enter_context(LayoutPool(max(1, jobs)))
         report, problems = check_workbook(workbook)
         if report is None:
             raise InputError(problems, workbook)
@@ -125,13 +126,36 @@ def build_paper(workbook: Path, outdir: Path, *, templates: Path | None = None,
     if manifest:
         outputs[outdir / f"{stem}.manifest.json"] = make_manifest(paper.inputs, paper.roots,
                                                                   outputs)
-    for path, data in outputs.items():
-        atomic_write(path, data)
+    clash = _title_clash(outdir / f"{stem}.pdf", paper.report)
+    atomic_write_all(outputs)  # the PDF, its twin and manifest together, or none
     steps("written")
     paths = list(outputs)
     return BuildResult(pdf=paths[0], html=paths[1] if paper.twin is not None else None,
-                       pages=_count_pages(paper.pdf), warnings=paper.warnings,
+                       pages=_count_pages(paper.pdf), warnings=[*paper.warnings, *clash],
                        manifest=paths[-1] if manifest else None)
+
+
+def _title_clash(target: Path, report: Report) -> list[Problem]:
+    """A warning when ``target`` holds a paper with a different title: two titles
+    that reduce to the same file name ("???" and "!!!") must not replace each other
+    in silence."""
+    if not target.is_file():
+        return []
+    import pikepdf  # here, not at the top: only needed when a file is replaced
+
+    try:
+        with pikepdf.open(target) as old:
+            title = str(old.docinfo.get("/Title", "")) or None
+    except (pikepdf.PdfError, OSError, ValueError):
+        title = None
+    new = report.paper.title
+    if title is None or " ".join(title.split()) == " ".join(str(new).split()):
+        return []
+    return [Problem(f"{target.name} held the paper '{title}'; it is replaced by "
+                    f"'{new}', whose title gives the same file name",
+                    file=report.source, sheet="Paper",
+                    hint="give the papers titles that differ in their letters or digits",
+                    severity="warning")]
 
 
 def _count_pages(pdf_bytes: bytes) -> int:

@@ -38,10 +38,10 @@ def test_user_template_extends_a_builtin_and_changes_one_block(tmp_path):
 def test_theme_colours_and_logo_from_the_template_folder(tmp_path):
     style = tmp_path / "style"
     style.mkdir()
-    # A 1x1 PNG logo.
-    (style / "logo.png").write_bytes(bytes.fromhex(
-        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-        "1f15c4890000000d49444154789c6360f8cfc000000301010018dd8db00000000049454e44ae426082"))
+    # A 1x1 PNG logo (a valid one: a damaged image is refused).
+    from PIL import Image
+
+    Image.new("RGBA", (1, 1), (0, 94, 184, 255)).save(style / "logo.png")
     (style / "theme.yaml").write_text(
         "primary_colour: '#7C2855'\nlogo: logo.png\nlogo_alt: Test Trust logo\n")
     workbook = paper_workbook(tmp_path / "paper.xlsx")

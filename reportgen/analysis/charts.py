@@ -109,6 +109,8 @@ _RC = {
     "svg.fonttype": "none",
     "svg.hashsalt": "reportgen-charts",
     "svg.id": None,
+    # Names from the workbook are printed as typed: "$5m and $3m" is not mathtext.
+    "text.parse_math": False,
 }
 
 

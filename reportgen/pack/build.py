@@ -107,7 +107,7 @@ def build_pack(agenda_path: Path, outdir: Path, options: PackOptions,
         say.note("Pack", f"cached pack {reason}; built again")
     jobs = options.jobs or os.cpu_count() or 1
     with ExitStack() as stack:
-        workers = Workers(jobs, stack) if jobs > 1 else None
+        workers = Workers(jobs, stack)  # also for 1 job: the same bytes either way
         papers = prepare_papers(with_papers, inputs, options, cache_dir, say, templates,
                                 workers)
         first_number = 1

@@ -8,7 +8,10 @@ out in them.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import sys
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,9 +73,31 @@ WARM_UP_HTML = ('<p style="font-family: Arial, \'Liberation Sans\', sans-serif">
                 '<b>up</b></p><p style="font-family: \'DejaVu Sans\'">&#x2713;</p>')
 
 
-def _warm_up() -> None:
+def _die_with_parent(parent: int) -> None:
+    """Worker start: end when the process that started it ends, however it ends.
+
+    On Linux the kernel sends SIGTERM to the worker when its parent dies, even by
+    SIGKILL (``prctl(PR_SET_PDEATHSIG)``); if the parent is already gone by the time
+    that is set, the worker leaves at once. Ctrl-C is the parent's to handle: it
+    stops the workers itself, so none prints a traceback of its own.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        import ctypes  # here, not at the top: only worker processes need it
+
+        pr_set_pdeathsig = 1
+        # Without prctl the parent still stops its workers on Ctrl-C and on errors.
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _warm_up(parent: int | None = None) -> None:
     """Worker start: import WeasyPrint and load the fonts (about half a second) while
     the main process is still reading the workbook and drawing the charts."""
+    if parent is not None:
+        _die_with_parent(parent)
     import logging
 
     import weasyprint
@@ -91,7 +116,8 @@ class LayoutPool:
 
     def __init__(self, jobs: int):
         self.jobs = jobs
-        self._executor = ProcessPoolExecutor(max_workers=jobs, initializer=_warm_up)
+        self._executor = ProcessPoolExecutor(max_workers=jobs, initializer=_warm_up,
+                                             initargs=(os.getpid(),))
         for _ in range(jobs):  # start every worker now, not on first use
             self._executor.submit(int)
 
@@ -105,11 +131,25 @@ class LayoutPool:
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
 
+    def terminate(self) -> None:
+        """Stop the workers now, mid-layout (on Ctrl-C or an error): nothing they
+        would finish is wanted."""
+        processes = list((getattr(self._executor, "_processes", None) or {}).values())
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.join(timeout=5)
+
     def __enter__(self) -> LayoutPool:
         return self
 
-    def __exit__(self, *exc_info) -> None:
-        self.close()
+    def __exit__(self, exc_type, *exc_info) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.terminate()
 
 
 def default_jobs() -> int:

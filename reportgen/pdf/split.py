@@ -202,9 +202,16 @@ def frame_html(split: SplitPaper, pages: list[PageFacts], first: int = 1,
     return html
 
 
-def _frame_pieces(count: int, jobs: int) -> list[tuple[int, int]]:
-    """Page ranges for laying the frame out in up to ``jobs`` pieces of 20 pages or more."""
-    pieces = max(1, min(jobs, count // 20))
+#: The frame of a paper of 40 pages or more is laid out in this many pieces. A fixed
+#: number, not one per worker: the pieces shape the PDF's bytes, which must not depend
+#: on the machine's CPU count or ``--jobs``.
+FRAME_PIECES = 2
+
+
+def _frame_pieces(count: int) -> list[tuple[int, int]]:
+    """Page ranges for laying the frame out in up to :data:`FRAME_PIECES` pieces of 20
+    pages or more."""
+    pieces = max(1, min(FRAME_PIECES, count // 20))
     bounds = [round(count * i / pieces) for i in range(pieces + 1)]
     return list(itertools.pairwise(bounds))
 
@@ -392,7 +399,7 @@ def lay_out_in_parts(split: SplitPaper, *, pool: LayoutPool, roots: list[Path], 
         # The frame is drawn as an artifact: laid out untagged, a third faster.
         pieces = [pool.submit(Job(frame_html(split, facts[low:high], low + 1, len(facts)),
                                   names, epoch, debug, options=()))
-                  for low, high in _frame_pieces(len(facts), pool.jobs)]
+                  for low, high in _frame_pieces(len(facts))]
         frames = [piece.result() for piece in pieces]
         return joiner.finish(frames)
     except BaseException:

@@ -34,13 +34,26 @@ def template_dirs(user_dir: Path | None) -> list[Path]:
     return ([user_dir] if user_dir else []) + [BUILTIN_TEMPLATES]
 
 
+class ContainedLoader(jinja2.FileSystemLoader):
+    """A file-system loader that refuses a template whose real path (after every
+    symlink) lies outside its folder, as the WeasyPrint fetcher refuses resources."""
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        source, filename, uptodate = super().get_source(environment, template)
+        real = Path(filename).resolve()
+        if not any(real.is_relative_to(Path(root).resolve()) for root in self.searchpath):
+            raise TemplateError(f"template {template!r} ({filename}) leads to {real}, "
+                                "outside the template folders; it is not read")
+        return source, filename, uptodate
+
+
 def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
     if user_dir is not None and not user_dir.is_dir():
         raise TemplateError(f"template folder {user_dir} does not exist")
-    builtin = jinja2.FileSystemLoader(BUILTIN_TEMPLATES)
+    builtin = ContainedLoader(BUILTIN_TEMPLATES)
     loaders: list[jinja2.BaseLoader] = [jinja2.PrefixLoader({"default": builtin}, ":")]
     if user_dir is not None:
-        loaders.append(jinja2.FileSystemLoader(user_dir))
+        loaders.append(ContainedLoader(user_dir))
     loaders.append(builtin)
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),

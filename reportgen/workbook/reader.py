@@ -14,12 +14,14 @@ import difflib
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 from xml.etree import ElementTree
 
 from reportgen.errors import InputError, Problem
+from reportgen.safeio import read_regular_file
 from reportgen.workbook.schema import (
     PAPER_FIELDS,
     PAPER_SHEET,
@@ -32,19 +34,27 @@ from reportgen.workbook.schema import (
 HEADER_SEARCH_ROWS = 10
 #: Refuse workbooks that would unpack to more than this (a "zip bomb").
 MAX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024
+#: Refuse workbook files larger than this (a real paper's workbook is a few MB).
+MAX_WORKBOOK_BYTES = 100 * 1024 * 1024
+#: Refuse a sheet whose cells, from A1 to its farthest one, are more than this: the
+#: sheet is read as that rectangle (50,000 rows of 8 columns is 400,000 cells).
+MAX_SHEET_CELLS = 2_000_000
 EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
                 "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!"}
 _OLE_SIGNATURE = bytes.fromhex("d0cf11e0a1b11ae1")
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_CELL = re.compile(rb"<(?:\w+:)?c\s+r=\"([A-Z]{1,3}[0-9]+)\"([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)",
-                   re.S)
-_VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
-_STYLED_CELL = re.compile(rb"<(?:\w+:)?c\s+r=\"([A-Z]{1,3}[0-9]+)\"[^>]*?\ss=\"([0-9]+)\"")
+_STYLED_CELL = re.compile(rb"<(?:\w+:)?c\s+r=\"([A-Z]{1,3}[0-9]+)\"[^<>]*?\ss=\"([0-9]+)\"")
 #: Excel's built-in number formats that show percentages (0%, 0.00%).
 _PERCENT_FORMATS = {"9", "10"}
 #: Sheets the starter workbook has besides the ones reportgen reads.
 OWN_SHEETS = ("Instructions",)
+#: Each cell or row start tag and its ``r`` (position), if it has one. ``[^<]*?`` stops
+#: at the next tag, so the scan is linear (``<`` is never inside an attribute value).
+_POSITION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(c|row)(?=[\s/>])"
+                       rb"(?:[^<]*?\sr\s*=\s*[\"']\s*([A-Za-z]{0,3})([0-9]{1,7})\s*[\"'])?")
+_REF = re.compile(r"([A-Za-z]{0,3})([0-9]{1,7})")
+_DTD = re.compile(rb"<!(?i:doctype|entity)")
 
 
 def column_letter(index: int) -> str:
@@ -147,6 +157,7 @@ class Reader:
         data = _read_bytes(path)
         self._zip = zipfile.ZipFile(io.BytesIO(data))
         self._check_size()
+        self._xml = self._check_parts()
         import python_calamine
 
         try:
@@ -170,11 +181,45 @@ class Reader:
                 f"{MAX_UNCOMPRESSED_BYTES // 2**20} MB limit; it is not read",
                 "a real paper workbook is a few MB; check where this file came from")
 
+    def _check_parts(self) -> dict[str, bytes]:
+        """Unpack every part once, before calamine sees any, and keep the XML.
+
+        A part whose data does not match its stated size and checksum (a zip entry
+        that lies, to slip past the size limit) and XML with a DTD or entity
+        declarations (XXE, "billion laughs") are refused here, naming the part.
+        """
+        parts: dict[str, bytes] = {}
+        damaged = "open it in Excel and save it again, or ask for a fresh copy"
+        for info in self._zip.infolist():
+            if info.is_dir():
+                continue
+            try:
+                data = self._zip.read(info)
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError,
+                    RuntimeError, ValueError, OSError) as exc:
+                raise self._fatal(f"part {info.filename} is damaged or not what its "
+                                  f"header says ({exc}); it is not read", damaged) from exc
+            name = info.filename.lower()
+            if not name.endswith((".xml", ".rels", ".vml")):
+                continue
+            head = data[:200]
+            if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
+                raise self._fatal(f"part {info.filename} is not UTF-8 XML; it is not read",
+                                  damaged)
+            if _DTD.search(data):
+                raise self._fatal(
+                    f"part {info.filename} declares a DTD or entities, which Excel never "
+                    "writes (they can make a reader fetch files or expand without end); "
+                    "it is not read", "check where this file came from; saving it again "
+                    "in Excel removes them")
+            parts[info.filename] = data
+        return parts
+
     def _sheet_parts(self) -> dict[str, str]:
         """Sheet name -> path of its XML inside the zip."""
         try:
-            book = ElementTree.fromstring(self._zip.read("xl/workbook.xml"))
-            rels = ElementTree.fromstring(self._zip.read("xl/_rels/workbook.xml.rels"))
+            book = ElementTree.fromstring(self._xml["xl/workbook.xml"])
+            rels = ElementTree.fromstring(self._xml["xl/_rels/workbook.xml.rels"])
         except (KeyError, ElementTree.ParseError):
             return {}
         targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
@@ -189,7 +234,7 @@ class Reader:
     def _find_percent_styles(self) -> frozenset[int]:
         """Indices of the cell formats that show a number as a percentage."""
         try:
-            styles = ElementTree.fromstring(self._zip.read("xl/styles.xml"))
+            styles = ElementTree.fromstring(self._xml["xl/styles.xml"])
         except (KeyError, ElementTree.ParseError):
             return frozenset()
         custom = {fmt.get("numFmtId"): fmt.get("formatCode", "")
@@ -212,52 +257,147 @@ class Reader:
         return next((s for s in self.sheet_names if normalise(s) == normalise(name)), None)
 
     def sheet(self, name: str) -> Sheet:
-        calamine_sheet = self._book.get_sheet_by_name(name)
-        rows = calamine_sheet.to_python(skip_empty_area=False)
-        merged = list(calamine_sheet.merged_cell_ranges or [])
+        part = self._parts.get(name)
+        xml = self._xml.get(part, b"") if part else b""
+        self._check_extent(name, part, xml)
+        try:
+            calamine_sheet = self._book.get_sheet_by_name(name)
+            rows = calamine_sheet.to_python(skip_empty_area=False)
+            merged = list(calamine_sheet.merged_cell_ranges or [])
+        except Exception as exc:  # calamine raises its own types for damaged XML
+            raise InputError([Problem(
+                f"could not be read ({type(exc).__name__}: {exc}); the sheet's XML "
+                f"({part or 'unknown part'}) is damaged", file=self.path, sheet=name,
+                hint="open the workbook in Excel and save it again")], self.path) from exc
         return Sheet(
             name=name,
             rows=rows,
             merged=merged,
             hidden=name in self._hidden,
-            bad_cells=self._bad_cells(name),
-            percent_cells=self._percent_cells(name),
+            bad_cells=self._bad_cells(name, part, xml),
+            percent_cells=self._percent_cells(xml),
         )
 
-    def _percent_cells(self, name: str) -> frozenset[str]:
+    def _percent_cells(self, xml: bytes) -> frozenset[str]:
         """References of the sheet's cells formatted as percentages."""
-        part = self._parts.get(name)
-        if not self._percent_styles or part is None:
-            return frozenset()
-        try:
-            xml = self._zip.read(part)
-        except KeyError:
+        if not self._percent_styles or not xml:
             return frozenset()
         styles = {str(index).encode() for index in self._percent_styles}
         return frozenset(match.group(1).decode() for match in _STYLED_CELL.finditer(xml)
                          if match.group(2) in styles)
 
-    def _bad_cells(self, name: str) -> dict[str, str]:
+    def _check_extent(self, name: str, part: str | None, xml: bytes) -> None:
+        """Refuse a sheet that would be read as a rectangle of billions of cells.
+
+        Calamine reads a sheet as every cell from A1 to the farthest one used, so one
+        value at XFD1048576 asks for 17 billion cells. The farthest row and column are
+        found from every position the XML gives (and the cells and rows that give none)
+        in one linear pass, before anything is allocated; the sheet's own declared
+        ``<dimension>`` is not trusted.
+        """
+        found = _POSITION.findall(xml)  # (tag, column letters, row digits)
+        # A cell or row with no position follows the one before it (calamine's rule):
+        # each can reach one further.
+        unplaced_cells = found.count((b"c", b"", b""))
+        unplaced_rows = found.count((b"row", b"", b""))
+        _, letters, digits = zip(*found, strict=True) if found else ((), (), ())
+        rows = max((int(d) for d in set(digits) if d), default=1) + unplaced_rows
+        columns = max((_column_number(c.decode()) for c in set(letters) if c),
+                      default=1) + unplaced_cells
+        if rows * columns > MAX_SHEET_CELLS:
+            far = f"{column_letter(columns - 1)}{rows}"
+            raise InputError([Problem(
+                f"its cells reach {far}: from A1 that is {rows:,} rows × {columns:,} "
+                f"columns ({rows * columns:,} cells), over the {MAX_SHEET_CELLS:,}-cell "
+                "limit; it is not read", file=self.path, sheet=name,
+                hint="delete the rows and columns beyond the table (select them, right-"
+                "click > Delete) and save again")], self.path)
+
+    def _bad_cells(self, name: str, part: str | None, xml: bytes) -> dict[str, str]:
+
+
         """Error values (#REF!) and formulas saved without a calculated value."""
-        part = self._parts.get(name)
-        if part is None:
+        if part is None or (b"<f" not in xml and b't="e"' not in xml
+                            and b"t='e'" not in xml):
             return {}
         try:
-            xml = self._zip.read(part)
-        except KeyError:
-            return {}
-        if b"<f" not in xml and b't="e"' not in xml:
-            return {}
-        found = {}
-        for match in _CELL.finditer(xml):
-            ref, attributes, body = match.group(1).decode(), match.group(2), match.group(3) or b""
-            value = _VALUE.search(body)
-            text = value.group(1).decode("utf-8", "replace").strip() if value else ""
-            if b't="e"' in attributes:
-                found[ref] = f"error:{text or '#VALUE!'}"
-            elif b"<f" in body and not text:
-                found[ref] = "formula"
-        return found
+            return _scan_cells(xml)
+        except Exception as exc:  # expat's own error type, or one a handler raised
+            raise InputError([Problem(
+                f"could not be read: the sheet's XML ({part}) is damaged ({exc})",
+                file=self.path, sheet=name,
+                hint="open the workbook in Excel and save it again")], self.path) from exc
+
+
+def _column_number(letters: str) -> int:
+    """A -> 1, Z -> 26, AA -> 27, XFD -> 16384."""
+    number = 0
+    for char in letters.upper():
+        number = number * 26 + ord(char) - 64
+    return number
+
+
+def _scan_cells(xml: bytes) -> dict[str, str]:
+    """Error cells and uncalculated formulas, found by a streaming XML parser (expat):
+    linear in the size of the XML, whatever it holds (comments, CDATA, odd spacing)."""
+    from xml.parsers import expat  # here: only sheets with formulas or errors need it
+
+    found: dict[str, str] = {}
+    state = {"row": 0, "column": 0, "ref": "", "error": False, "formula": False,
+             "text": None}
+
+    def local(tag: str) -> str:
+        return tag.rpartition("}")[2]
+
+    def start(tag: str, attributes: dict[str, str]) -> None:
+        name = local(tag)
+        if name == "row":
+            row = attributes.get("r")
+            state["row"] = int(row) if row and row.isdigit() else state["row"] + 1
+            state["column"] = 0
+        elif name == "c":
+            ref = attributes.get("r", "")
+            match = _REF.fullmatch(ref)
+            if match and match.group(1):
+                state["column"] = _column_number(match.group(1))
+                state["row"] = int(match.group(2))
+            else:
+                state["column"] += 1
+            state["ref"] = f"{column_letter(state['column'] - 1)}{state['row']}"
+            state["error"] = attributes.get("t") == "e"
+            state["formula"] = False
+            state["text"] = None
+        elif name == "f":
+            state["formula"] = True
+        elif name == "v":
+            state["text"] = []
+
+    def end(tag: str) -> None:
+        name = local(tag)
+        if name == "v" and isinstance(state["text"], list):
+            state["text"] = "".join(state["text"]).strip()
+        elif name == "c":
+            text = state["text"] if isinstance(state["text"], str) else ""
+            if state["error"]:
+                found[state["ref"]] = f"error:{text or '#VALUE!'}"
+            elif state["formula"] and not text:
+                found[state["ref"]] = "formula"
+
+    def characters(data: str) -> None:
+        if isinstance(state["text"], list):
+            state["text"].append(data)
+
+    def refuse(*_: Any) -> None:
+        raise ValueError("it declares a DTD or entities")
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = characters
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.Parse(xml, True)
+    return found
 
 
 def _unreadable(path: Path, message: str, hint: str | None = None) -> InputError:
@@ -271,11 +411,13 @@ def _read_bytes(path: Path) -> bytes:
     def fatal(message: str, hint: str | None = None) -> InputError:
         return _unreadable(path, message, hint)
 
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         raise fatal("file not found")
     if path.is_dir():
         raise fatal("is a folder, not a workbook", "name the .xlsx file inside it")
-    data = path.read_bytes()  # read once: the file itself is never opened for writing
+    # Read once, only if a regular file of bounded size (never a FIFO or /dev/zero);
+    # the file itself is never opened for writing.
+    data = read_regular_file(path, MAX_WORKBOOK_BYTES, "workbook")
     save_as = "open it in Excel and save it as 'Excel Workbook (*.xlsx)'"
     if not data:
         raise fatal("is empty (0 bytes)", "the file was not saved properly; save it again")

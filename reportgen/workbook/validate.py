@@ -106,6 +106,69 @@ def in_workbook_order(problems: list[Problem], sheet_names: list[str]) -> list[P
     return sorted(problems, key=place)
 
 
+#: A cell longer than this is worth a second look (a paragraph is rarely a tenth of it).
+MAX_CELL_CHARS = 8000
+#: A "word" (no spaces) longer than this is broken across lines wherever it reaches
+#: the edge of its column; it is most likely a pasted string, not meant as one word.
+MAX_WORD_CHARS = 120
+#: Bidirectional controls that can make text display differently from how it is
+#: stored ("Trojan Source"); right-to-left text itself needs none of them.
+BIDI_CONTROLS = {"\u202a": "LEFT-TO-RIGHT EMBEDDING", "\u202b": "RIGHT-TO-LEFT EMBEDDING",
+                 "\u202c": "POP DIRECTIONAL FORMATTING", "\u202d": "LEFT-TO-RIGHT OVERRIDE",
+                 "\u202e": "RIGHT-TO-LEFT OVERRIDE", "\u2066": "LEFT-TO-RIGHT ISOLATE",
+                 "\u2067": "RIGHT-TO-LEFT ISOLATE", "\u2068": "FIRST STRONG ISOLATE",
+                 "\u2069": "POP DIRECTIONAL ISOLATE"}
+
+
+def text_problems(raw: RawWorkbook) -> list[Problem]:
+    """Text no paper should print, cell by cell: control characters (Excel's
+    ``_x0000_`` and ``_x001B_`` escapes arrive as NUL and ESC) are errors; bidirectional
+    overrides, very long cells and very long words are warnings."""
+    import re  # here, not at the top: only this check needs it
+
+    cells = [(PAPER_SHEET, entry.ref, entry.value) for entry in raw.paper]
+    cells += [(table.sheet, cell.ref, cell.value) for table in raw.tables.values()
+              for row in table.rows for cell in row.cells.values()]
+    long_word = re.compile(rf"\S{{{MAX_WORD_CHARS + 1},}}")
+    control = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # all Cc but \t \n \r
+    bidi_control = re.compile("[" + "".join(BIDI_CONTROLS) + "]")
+    suspicious = re.compile(f"{control.pattern}|{bidi_control.pattern}")
+    problems = []
+
+    def add(sheet: str, ref: str, message: str, hint: str, severity: str) -> None:
+        problems.append(Problem(message, file=raw.path, sheet=sheet, cell=ref, hint=hint,
+                                severity=severity))
+
+    for sheet, ref, value in cells:
+        if not isinstance(value, str) or (len(value) <= MAX_WORD_CHARS
+                                          and not suspicious.search(value)):
+            continue  # most cells: one search, nothing to say
+        controls = sorted(set(control.findall(value)))
+        if controls:
+            names = ", ".join(f"U+{ord(ch):04X}" for ch in controls)
+            many = len(controls) > 1
+            add(sheet, ref, f"contains control character{'s' if many else ''} "
+                f"{names}, which cannot be printed", f"delete {'them' if many else 'it'}"
+                f" (Excel may show it as _x{ord(controls[0]):04X}_, or not at all) and save "
+                "again", "error")
+        bidi = sorted(set(bidi_control.findall(value)))
+        if bidi:
+            add(sheet, ref, "contains " + ", ".join(
+                f"U+{ord(ch):04X} {BIDI_CONTROLS[ch]}" for ch in bidi)
+                + ", which can make the text display differently from how it is stored",
+                "delete it unless you put it there on purpose", "warning")
+        if len(value) > MAX_CELL_CHARS:
+            add(sheet, ref, f"is {len(value):,} characters long, over {MAX_CELL_CHARS:,}",
+                "check it was pasted as intended; split a long text over several rows",
+                "warning")
+        word = long_word.search(value) if len(value) > MAX_WORD_CHARS else None
+        if word:
+            add(sheet, ref, f"has a {len(word.group()):,}-character word with no spaces "
+                f"(\"{word.group()[:20]}…\"); it is broken wherever it reaches the edge",
+                "check it was pasted as intended", "warning")
+    return problems
+
+
 def as_text(value: Any) -> str | None:
     """Cell value as text; whole numbers typed as numbers lose their ".0"."""
     if value is None:
@@ -122,7 +185,7 @@ class Validator:
 
     def __init__(self, raw: RawWorkbook):
         self.raw = raw
-        self.problems: list[Problem] = list(raw.problems)
+        self.problems: list[Problem] = list(raw.problems) + text_problems(raw)
         self.milestone_rows: list[Row] = []
         self.refused_status: set[int] = set()  # rows whose status was not understood
 
