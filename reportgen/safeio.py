@@ -123,6 +123,22 @@ def load_yaml(text: str) -> Any:
     return yaml.load(text, Loader=_no_alias_loader())
 
 
+class NoAliases:
+    """Mixin for a PyYAML loader: aliases (``*name``) are refused, naming the alias and
+    its line (see :func:`load_yaml`). The agenda's loader, which also reads every value
+    as text, is built on it too."""
+
+    def compose_node(self, parent, index):
+        import yaml  # here, not at the top: the CLI starts without loading PyYAML
+
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, f"aliases (*{event.anchor}) are not allowed in reportgen files; "
+                "write the value out in full", event.start_mark)
+        return super().compose_node(parent, index)
+
+
 _LOADER: type | None = None
 
 
@@ -131,16 +147,7 @@ def _no_alias_loader() -> type:
     if _LOADER is None:
         import yaml  # here, not at the top: the CLI starts without loading PyYAML
 
-        class NoAliasSafeLoader(yaml.SafeLoader):
-            def compose_node(self, parent, index):
-                if self.check_event(yaml.AliasEvent):
-                    event = self.peek_event()
-                    raise yaml.composer.ComposerError(
-                        None, None, f"aliases (*{event.anchor}) are not allowed in "
-                        "reportgen files; write the value out in full", event.start_mark)
-                return super().compose_node(parent, index)
-
-        _LOADER = NoAliasSafeLoader
+        _LOADER = type("NoAliasSafeLoader", (NoAliases, yaml.SafeLoader), {})
     return _LOADER
 
 

@@ -174,7 +174,7 @@ def test_aliases_and_repeated_keys_are_refused(papers):
         "organisation: Org\nmeeting: &m Board\ndate: 2026-01-14\nitems:\n"
         "  - number: '1'\n    title: *m\n")
     output = refused(papers / "agenda.yaml", papers / "out")
-    assert "aliases (*name) are not allowed in an agenda" in output
+    assert "are not allowed in reportgen files; write the value out in full" in output
     repeated = write_agenda(papers, "  - number: '12'\n    title: Contract\n"
                             "    part: private\n    paper: contract.pdf\n    part: public\n")
     output = refused(repeated, papers / "out")

@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 import yaml
 
 from reportgen.errors import InputError, Problem
-from reportgen.safeio import slugify
+from reportgen.safeio import NoAliases, slugify
 from reportgen.workbook.dates import read_date
 from reportgen.workbook.reader import HEADER_SEARCH_ROWS, Reader, cell_ref, clean, normalise
 
@@ -157,7 +157,7 @@ def _did_you_mean(name: str, known: tuple[str, ...], excel: bool = False) -> str
 _NULL = "tag:yaml.org,2002:null"
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(NoAliases, yaml.SafeLoader):
     """YAML read as typed: every scalar is text (``3.10`` stays "3.10", ``10:00`` stays
     "10:00", ``no`` stays "no"; nothing becomes a number, date or boolean behind the
     user's back) except an empty value, and aliases are refused (an alias "bomb" of a
@@ -166,13 +166,6 @@ class _Loader(yaml.SafeLoader):
     yaml_implicit_resolvers: ClassVar[dict] = {
         first: [(tag, pattern) for tag, pattern in resolvers if tag == _NULL]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
-
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, "aliases (*name) are not allowed in an agenda", event.start_mark)
-        return super().compose_node(parent, index)
 
 
 def _yaml_mapping(loader: _Loader, node) -> tuple[dict[str, Any] | None, list[str]]:
