@@ -14,8 +14,10 @@ from conftest import ROOT, run_cli
 from pdftext import outline_titles, page_texts
 from workbooks import paper_workbook
 
+from reportgen.build import appended_documents, render_paper_pdf
 from reportgen.pdf.pool import LaidOut, PageFacts
 from reportgen.pdf.split import CannotSplit, SplitPaper, _estimate_first_page, split_html
+from reportgen.pdf.write import write_pdf
 
 EXAMPLE = ROOT / "data" / "dorset-od-framework-2018.xlsx"
 
@@ -52,7 +54,19 @@ def tracker_pdfs(tmp_path_factory) -> tuple[Path, Path]:
                 folder / "appx" / "summary.pdf")
     workbook = long_tracker(folder / "long.xlsx", 480,
                             appendices=[[1, "Annual Report Summary", "appx/summary.pdf"]])
-    return build(workbook, folder / "one", 1), build(workbook, folder / "parts", 2)
+    parts = build(workbook, folder / "parts", 2)
+    return one_piece(workbook, folder / "one"), parts
+
+
+def one_piece(workbook: Path, out: Path) -> Path:
+    """The same paper laid out by one WeasyPrint call, no worker pool: every build now
+    lays a paper out in parts, whatever --jobs is, so the whole is made this way."""
+    paper = render_paper_pdf(workbook, jobs=2)
+    pdf = write_pdf(paper.html, roots=paper.roots, appended=appended_documents(paper.report),
+                    created=paper.report.paper.report_date or paper.report.paper.meeting_date)
+    out.mkdir()
+    (out / "whole.pdf").write_bytes(pdf)
+    return out / "whole.pdf"
 
 
 def test_parts_give_the_same_pages_as_one_piece(tracker_pdfs):
