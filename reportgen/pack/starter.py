@@ -12,6 +12,7 @@ from pathlib import Path
 from reportgen.errors import ReportgenError
 from reportgen.pack.agenda import ITEM_KEYS, PARTS, PURPOSES
 from reportgen.safeio import atomic_write
+from reportgen.workbook.starter import add_dropdown
 
 STARTER = """\
 # A meeting agenda for `reportgen pack`. Paths are relative to this file.
@@ -117,8 +118,6 @@ def starter_workbook():
     # openpyxl (a few hundred ms to import) only when a starter workbook is written.
     import openpyxl
     from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     book = openpyxl.Workbook()
     instructions = book.active
     instructions.title = "Instructions"
@@ -159,7 +158,7 @@ def starter_workbook():
     choices = {"Front matter": ("unnumbered", "numbered"), "Dividers": ("Yes", "No")}
     for index, (name, _, _) in enumerate(MEETING_EXAMPLE, start=2):
         if name in choices:
-            _dropdown(meeting, f"B{index}", choices[name], DataValidation)
+            choose(meeting, f"B{index}", choices[name])
 
     agenda = book.create_sheet("Agenda")
     agenda.append([key.capitalize() for key in ITEM_KEYS])
@@ -178,19 +177,14 @@ def starter_workbook():
         cell.font, cell.fill = heading
     agenda.freeze_panes = "A2"
     letters = {key: openpyxl.utils.get_column_letter(i) for i, key in enumerate(ITEM_KEYS, 1)}
-    _dropdown(agenda, f"{letters['purpose']}2:{letters['purpose']}{last}", PURPOSES,
-              DataValidation)
-    _dropdown(agenda, f"{letters['part']}2:{letters['part']}{last}", PARTS, DataValidation)
-    _dropdown(agenda, f"{letters['late']}2:{letters['late']}{last}", ("Yes", "No"),
-              DataValidation)
+    choose(agenda, f"{letters['purpose']}2:{letters['purpose']}{last}", PURPOSES)
+    choose(agenda, f"{letters['part']}2:{letters['part']}{last}", PARTS)
+    choose(agenda, f"{letters['late']}2:{letters['late']}{last}", ("Yes", "No"))
     return book
 
 
-def _dropdown(sheet, cells: str, choices, validation_type) -> None:
-    prompt = "Choose one of: " + ", ".join(choices)
-    validation = validation_type(type="list", formula1='"' + ",".join(choices) + '"',
-                                 allow_blank=True, showErrorMessage=True,
-                                 errorTitle="Not in the list", error=prompt,
-                                 promptTitle="Choose", prompt=prompt, showInputMessage=True)
-    sheet.add_data_validation(validation)
-    validation.add(cells)
+def choose(sheet, cells: str, choices) -> None:
+    """A dropdown of ``choices`` in ``cells``, saying what they are."""
+    add_dropdown(sheet, cells, choices, "Choose one of: " + ", ".join(choices))
+
+

@@ -114,7 +114,8 @@ def _style_header(sheet, count: int) -> None:
     sheet.freeze_panes = "A2"
 
 
-def _dropdown(sheet, cells: str, choices, prompt: str) -> None:
+def add_dropdown(sheet, cells: str, choices, prompt: str) -> None:
+    """A list to choose from in ``cells`` (the agenda starter uses it too)."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
     validation = DataValidation(type="list", formula1='"' + ",".join(choices) + '"',
@@ -185,7 +186,7 @@ def _paper(book) -> None:
             sheet.add_data_validation(validation)
             validation.add(f"B{row}")
         elif spec.kind == "choice":
-            _dropdown(sheet, f"B{row}", spec.choices, "Choose from the list")
+            add_dropdown(sheet, f"B{row}", spec.choices, "Choose from the list")
 
 
 def _table(book, spec) -> None:
@@ -210,12 +211,12 @@ def _table(book, spec) -> None:
         return chr(65 + names.index(name))
 
     if spec is ASSURANCE:
-        _dropdown(sheet, f"{column('Considered')}2:{column('Considered')}{last}",
+        add_dropdown(sheet, f"{column('Considered')}2:{column('Considered')}{last}",
                   ("Yes", "No"), "Yes or No")
-        _dropdown(sheet, f"{column('Action required')}2:{column('Action required')}{last}",
+        add_dropdown(sheet, f"{column('Action required')}2:{column('Action required')}{last}",
                   ACTION_REQUIRED_CHOICES, "Is action required?")
     if spec is ACTIONS:
-        _dropdown(sheet, f"{column('Status')}2:{column('Status')}{last}",
+        add_dropdown(sheet, f"{column('Status')}2:{column('Status')}{last}",
                   [s.value for s in Status], "Choose a status")
     if spec is METRICS:
         sheet[f"{column('Target')}2"].number_format = "0%"
