@@ -11,6 +11,7 @@ output is a terminal.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -85,6 +86,9 @@ class Command(click.Command):
             click.secho(f"Error: {exc}", fg="red", err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
+            # A second Ctrl-C while the workers are being stopped, or a late one during
+            # the interpreter's shutdown, must not turn exit 130 into a kill by SIGINT.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
             click.echo("Interrupted: nothing was written.", err=True)
             ctx.exit(130)
         except (click.exceptions.ClickException, click.exceptions.Exit,
