@@ -29,10 +29,12 @@ demo: venv
 	$(BIN)/reportgen pack data/pack/agenda.yaml -o output --part private
 
 # The layering contract (pyproject.toml) first: a broken layer fails the run. Then the
-# suite, then the wheel installed into a fresh venv outside the checkout (check-wheel).
+# suite, a test file per CPU at once (pytest-xdist: most tests use one core, and a file's
+# module-wide builds stay in one process), then the wheel installed into a fresh venv
+# outside the checkout (check-wheel).
 test: venv
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 	PYTHON=$(PYTHON) scripts/check-wheel.sh
 
 # Benchmarks (not part of the tests): `make bench`, or `make bench QUICK=1` (< 1 minute).

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -66,6 +67,26 @@ def step(text: str) -> None:
         click.secho(f"  {text} [{time.monotonic() - started:.2f} s]", dim=True, err=True)
 
 
+_INTERRUPTED = threading.Event()
+
+
+def _note_interrupt(signum, frame) -> None:
+    """Ctrl-C as Python's own handler treats it, remembered: a C extension being imported
+    when it comes turns it into "ImportError: initialization failed", which is still the
+    user stopping the command, not a bug."""
+    _INTERRUPTED.set()
+    signal.default_int_handler(signum, frame)
+
+
+def _stop_interrupted(ctx: click.Context) -> None:
+    # A second Ctrl-C while the workers are being stopped, or a late one during the
+    # interpreter's shutdown, must not turn exit 130 into a kill by SIGINT.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _INTERRUPTED.set()
+    click.echo("Interrupted: nothing was written.", err=True)
+    ctx.exit(130)
+
+
 class Command(click.Command):
     """A click command that reports :class:`ReportgenError` as text, not a traceback,
     and takes -q and -v after its name too."""
@@ -76,6 +97,10 @@ class Command(click.Command):
 
     def invoke(self, ctx: click.Context):
         ctx.find_root().meta.setdefault("reportgen.started", time.monotonic())
+        _INTERRUPTED.clear()
+        if (threading.current_thread() is threading.main_thread()
+                and signal.getsignal(signal.SIGINT) is signal.default_int_handler):
+            signal.signal(signal.SIGINT, _note_interrupt)
         try:
             result = super().invoke(ctx)
             step(f"done: reportgen {ctx.info_name}")
@@ -86,11 +111,7 @@ class Command(click.Command):
             click.secho(f"Error: {exc}", fg="red", err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
-            # A second Ctrl-C while the workers are being stopped, or a late one during
-            # the interpreter's shutdown, must not turn exit 130 into a kill by SIGINT.
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-            click.echo("Interrupted: nothing was written.", err=True)
-            ctx.exit(130)
+            _stop_interrupted(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit,
                 click.exceptions.Abort):
             raise
@@ -102,6 +123,8 @@ class Command(click.Command):
                         fg="red", err=True)
             ctx.exit(1)
         except Exception as exc:  # a bug: still no traceback unless asked for
+            if _INTERRUPTED.is_set():
+                _stop_interrupted(ctx)
             if ctx.find_root().params.get("debug"):
                 raise
             click.secho(f"Error: unexpected {type(exc).__name__}: {exc}. This is a bug in "
@@ -483,7 +506,17 @@ def demo(folder: Path, jobs: int) -> None:
 
 
 def main() -> None:
-    cli(prog_name="reportgen")
+    try:
+        cli(prog_name="reportgen")
+    except SystemExit as stop:
+        if _INTERRUPTED.is_set():
+            # Interrupted: the workers are stopped and nothing was written. Leave without
+            # the interpreter's shutdown, which can crash in an extension module that
+            # Ctrl-C caught half imported ("Fatal Python error: PyThreadState_Get").
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(130)
+        raise stop from None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,10 @@ from workbooks import paper_workbook
 from reportgen.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The problem table wraps to the terminal's width; tests read it at one width, whatever
+# terminal (or none, under pytest-xdist's workers) they run in.
+os.environ["COLUMNS"] = "120"
 
 
 def run_cli(*args: str):

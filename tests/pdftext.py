@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pdfplumber
 import pypdf
 
+_TEXTS: dict[str, tuple[str, ...]] = {}
+
 
 def page_texts(pdf: Path) -> list[str]:
-    """Each page's text in reading order by position (as a person reads the page)."""
-    with pdfplumber.open(pdf) as doc:
-        return [page.extract_text() or "" for page in doc.pages]
+    """Each page's text in reading order by position (as a person reads the page).
+
+    Remembered by the file's content: pdfplumber takes seconds for a long paper, and many
+    tests read the same module-wide build."""
+    key = hashlib.sha256(Path(pdf).read_bytes()).hexdigest()
+    if key not in _TEXTS:
+        with pdfplumber.open(pdf) as doc:
+            _TEXTS[key] = tuple(page.extract_text() or "" for page in doc.pages)
+    return list(_TEXTS[key])
 
 
 def all_text(pdf: Path) -> str:

@@ -580,6 +580,31 @@ def test_ctrl_c_stops_the_workers_without_their_tracebacks(tmp_path):
     assert wait_gone(workers) == set()
 
 
+CRASH_IN_IMPORT = """
+import os, signal, time
+from reportgen import cli
+
+@cli.cli.command(cls=cli.Command)
+def crash():
+    try:
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(10)
+    except KeyboardInterrupt:  # as a C extension does when Ctrl-C comes in its import
+        raise ImportError("initialization failed") from None
+
+cli.main()
+"""
+
+
+def test_ctrl_c_during_an_import_is_an_interruption_not_a_bug():
+    # Seen on a loaded machine: Ctrl-C while WeasyPrint's libraries were being imported
+    # printed "unexpected ImportError: initialization failed. This is a bug".
+    process = subprocess.run([sys.executable, "-c", CRASH_IN_IMPORT, "crash"], env=ENV,
+                             capture_output=True, text=True, timeout=60)
+    assert process.returncode == 130, process.stderr
+    assert process.stderr.strip() == "Interrupted: nothing was written."
+
+
 def test_the_same_paper_gives_the_same_bytes_whatever_jobs_is(tmp_path):
     from test_safe_output import _many_actions
 
