@@ -85,12 +85,12 @@ def render_paper_pdf(workbook: Path, *, templates: Path | None = None,
     ``steps`` is told of each stage as it ends (the CLI's --verbose). ``docx`` also
     makes the Word document, its charts drawn as PNG from the same figures.
     """
+    if docx and reference_path(templates) is not None:
+        checked_reference(reference_path(templates))  # a bad one fails before layout
     with ExitStack() as stack:
         pool = None
         if not (pack or pdfa):
             pool = stack.enter_context(LayoutPool(max(1, jobs)))
-        if docx and reference_path(templates) is not None:
-            checked_reference(reference_path(templates))  # a bad one fails before layout
         report, problems = check_workbook(workbook)
         if report is None:
             raise InputError(problems, workbook)
@@ -112,7 +112,7 @@ def render_paper_pdf(workbook: Path, *, templates: Path | None = None,
         steps("PDF laid out and finished")
         word = None
         if docx:
-            word, unused = _word(report, analysis, templates)
+            word, unused = word_document(report, analysis, templates)
             problems = [*problems, *unused]
             steps("Word document written")
     inputs = [workbook, *([previous] if previous else []),
@@ -126,7 +126,8 @@ def render_paper_pdf(workbook: Path, *, templates: Path | None = None,
 DOCX_CHART_DPI = 200
 
 
-def _word(report: Report, analysis, templates: Path | None) -> tuple[bytes, list[Problem]]:
+def word_document(report: Report, analysis, templates: Path | None
+                  ) -> tuple[bytes, list[Problem]]:
     """The .docx, styled by the theme and ``templates/reference.docx``; a warning
     when the folder's HTML templates restyle the PDF, which Word does not follow."""
     from reportgen.docx.document import Look, write_docx  # here: only --docx needs it
