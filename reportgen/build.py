@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.analysis.appended import AppendedDocument
-from reportgen.analysis.charts import png_too
+from reportgen.analysis.charts import keep_figures
 from reportgen.analysis.figures import analyse
 from reportgen.docx.reference import REFERENCE_FILE, checked_reference, reference_path
 from reportgen.errors import InputError, Problem
@@ -96,7 +97,7 @@ def render_paper_pdf(workbook: Path, *, templates: Path | None = None,
             raise InputError(problems, workbook)
         steps("workbook read and checked")
         earlier = load_report(previous) if previous is not None else None
-        with png_too(DOCX_CHART_DPI) if docx else nullcontext():
+        with keep_figures() if docx else nullcontext():
             analysis = analyse(report, earlier)
         appended = appended_documents(report)
         steps("figures and charts worked out")
@@ -106,13 +107,17 @@ def render_paper_pdf(workbook: Path, *, templates: Path | None = None,
         steps("HTML rendered")
         roots = template_dirs(templates)
         embed = Embedded(workbook, "The workbook this paper was built from") if pdfa else None
+        # The Word document is made in a thread while the worker processes lay out the
+        # PDF, which leaves this process waiting: --docx then costs little more time.
+        word_job = stack.enter_context(ThreadPoolExecutor(1)).submit(
+            word_document, report, analysis, templates) if docx else None
         pdf_bytes = write_pdf(document, roots=roots, appended=appended,
                               created=report.paper.report_date or report.paper.meeting_date,
                               embed=embed, debug=debug, pool=pool)
         steps("PDF laid out and finished")
         word = None
-        if docx:
-            word, unused = word_document(report, analysis, templates)
+        if word_job is not None:
+            word, unused = word_job.result()
             problems = [*problems, *unused]
             steps("Word document written")
     inputs = [workbook, *([previous] if previous else []),
@@ -120,10 +125,6 @@ def render_paper_pdf(workbook: Path, *, templates: Path | None = None,
     if docx and reference_path(templates) is not None:
         inputs.append(reference_path(templates))
     return RenderedPaper(report, pdf_bytes, document, twin, inputs, roots, problems, word)
-
-
-#: Charts in the Word document: PNG at print resolution.
-DOCX_CHART_DPI = 200
 
 
 def word_document(report: Report, analysis, templates: Path | None

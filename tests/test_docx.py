@@ -263,11 +263,11 @@ def test_the_same_inputs_give_the_same_bytes(out, tmp_path):
     script = (
         "import sys; from pathlib import Path\n"
         "from reportgen.build import word_document\n"
-        "from reportgen.analysis.charts import png_too\n"
+        "from reportgen.analysis.charts import keep_figures\n"
         "from reportgen.analysis.figures import analyse\n"
         "from reportgen.workbook.validate import load_report\n"
         f"report = load_report(Path({str(EXAMPLE)!r}))\n"
-        "with png_too(200):\n"
+        "with keep_figures():\n"
         f"    analysis = analyse(report, load_report(Path({str(PREVIOUS)!r})))\n"
         "sys.stdout.buffer.write(word_document(report, analysis, None)[0])\n")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

@@ -32,7 +32,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.shared import Mm, Pt, RGBColor, Twips
 from docx.table import _Cell
 
-from reportgen.analysis.charts import Chart
+from reportgen.analysis.charts import Chart, chart_png
 from reportgen.analysis.figures import Analysis
 from reportgen.analysis.numbers import format_count
 from reportgen.docx import ooxml
@@ -51,6 +51,8 @@ STRIPE = "#F4F6F7"
 #: default template.
 STYLES = ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Caption",
           "List Paragraph", "Header", "Footer", "Table Grid")
+#: Charts are pictures in Word: PNG at print resolution, from the PDF's own figures.
+CHART_DPI = 200
 #: Zip entries are dated like this (the zip format cannot store dates before 1980).
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -351,13 +353,15 @@ class _Writer:
         self.cell(table, row, col, status.value, bold=True, fill=background, colour=ink)
 
     def picture(self, chart: Chart, width_mm: float) -> None:
-        if chart.png is None:
-            raise RenderError(f"the chart '{chart.title}' was drawn without its PNG copy, "
-                              "which the Word document needs")
+        if chart.figure is None:
+            raise RenderError(f"the chart '{chart.title}' was made without its figure, "
+                              "which the Word document draws as PNG (analyse it inside "
+                              "charts.keep_figures())")
         paragraph = self.doc.add_paragraph()
         paragraph.paragraph_format.keep_with_next = True
         paragraph.paragraph_format.space_after = Mm(1)
-        shape = paragraph.add_run().add_picture(io.BytesIO(chart.png), width=Mm(width_mm))
+        png = io.BytesIO(chart_png(chart, CHART_DPI))
+        shape = paragraph.add_run().add_picture(png, width=Mm(width_mm))
         ooxml.set_alt_text(shape, chart.alt, chart.title)
 
     # -- the paper's parts, in the PDF's order ------------------------------------------
