@@ -299,6 +299,9 @@ def test_reference_docx_gives_styles_margins_and_header(tmp_path):
     house_reference(templates / "reference.docx")
     (templates / "partials").mkdir()
     (templates / "partials" / "signoff.html").write_text("<p>Signed</p>")
+    Image.new("RGB", (300, 100), "#7C2855").save(templates / "logo.png")
+    (templates / "theme.yaml").write_text('primary_colour: "#7C2855"\nlogo: logo.png\n'
+                                          "logo_alt: Our Trust logo\n")
     workbook = paper_workbook(tmp_path / "paper.xlsx")
     result = run_cli("build", workbook, "-o", tmp_path / "out", "--docx", "--templates",
                      templates)
@@ -313,6 +316,11 @@ def test_reference_docx_gives_styles_margins_and_header(tmp_path):
     assert made.sections[0].header.paragraphs[0].text == "Our Trust – house header"
     texts = [p.text for p in made.paragraphs]
     assert "Reference content that must not reach the paper." not in texts
+    # theme.yaml reaches Word too: the logo with its alt text, the primary colour.
+    logo = made.inline_shapes[0]
+    assert logo._inline.docPr.get("descr") == "Our Trust logo"
+    tracker = tables_with_header(made, ["Ref", "Action", "Milestone"])[0]
+    assert fill(tracker.rows[0].cells[0]) == "#7C2855"
     assert texts[texts.index("Introduction") + 1] == "First paragraph."
 
 

@@ -628,6 +628,9 @@ class _Writer:
             self.cell(table, r, 6, met, bold=m.target_met is not None)
             self.cell(table, r, 7, m.change or "–")
             self.cell(table, r, 8, m.source)
+        for cell in table._grid[-1]:  # the note stays on the page of the table's end
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
         note = self.doc.add_paragraph(
             "Rates are computed from the count and population, rounded to the nearest whole "
             "percent; changes are against the metric's previous period.",

@@ -75,19 +75,25 @@ class Numbering:
                                  font="Arial") for i in range(6))
         ordered = "".join(_level(i, "decimal", f"%{i + 1}.", HANG + 400 * (i + 1), 400)
                           for i in range(6))
+        # Ids above any the reference document uses (9001, 9002, 9003 when it has none).
+        taken = [int(a.get(qn("w:abstractNumId")))
+                 for a in self._root.findall(qn("w:abstractNum"))]
+        shift = max(0, max(taken, default=0) - PAPER_LIST + 1)
+        self.paper_abstract = PAPER_LIST + shift
         # abstractNum elements must all come before the num elements (17.9.20).
         first_num = self._root.find(qn("w:num"))
-        for abstract_id, levels in ((PAPER_LIST, paper), (BULLET_LIST, bullets),
-                                    (ORDERED_LIST, ordered)):
+        for abstract_id, levels in ((PAPER_LIST + shift, paper), (BULLET_LIST + shift, bullets),
+                                    (ORDERED_LIST + shift, ordered)):
             element = parse_xml(_abstract(abstract_id, levels))
             if first_num is not None:
                 first_num.addprevious(element)
             else:
                 self._root.append(element)
         used = [int(n.get(qn("w:numId"))) for n in self._root.findall(qn("w:num"))]
-        self._next = max([*used, 9000]) + 1
-        self.paper = self._num(PAPER_LIST)
-        self.bullets = self._num(BULLET_LIST)
+        self._next = max([*used, PAPER_LIST - 1]) + 1
+        self._ordered = ORDERED_LIST + shift
+        self.paper = self._num(PAPER_LIST + shift)
+        self.bullets = self._num(BULLET_LIST + shift)
 
     def _num(self, abstract_id: int, start: int | None = None) -> int:
         num_id, self._next = self._next, self._next + 1
@@ -100,7 +106,7 @@ class Numbering:
 
     def ordered(self, start: int) -> int:
         """A numbered list of its own, counting from ``start`` (a list typed from "5.")."""
-        return self._num(ORDERED_LIST, start)
+        return self._num(self._ordered, start)
 
 
 def _ppr(paragraph):
