@@ -127,8 +127,9 @@ class _Writer:
             self._house_style()
         ooxml.set_language(document, "en-GB")
         self.numbering = ooxml.Numbering(document)
-        # Looked up once: python-docx finds a style by name by walking every style.
-        self.styles = {name: document.styles[name] for name in STYLES}
+        # Looked up once: python-docx finds a style by name by walking every style, and
+        # does so again for every paragraph given a style; the ids are set directly.
+        self.styles = {name: document.styles[name].style_id for name in STYLES}
 
     # -- the whole document ------------------------------------------------------------
 
@@ -285,22 +286,28 @@ class _Writer:
 
     # -- pieces -----------------------------------------------------------------------
 
+    def para(self, style: str):
+        """A new paragraph in the named style (Caption, Heading 1, ...)."""
+        paragraph = self.doc.add_paragraph()
+        paragraph._p.style = self.styles[style]
+        return paragraph
+
     def heading(self, text: str, level: int, *, number: bool = False):
-        paragraph = self.doc.add_paragraph(style=self.styles[f"Heading {level}"])
+        paragraph = self.para(f"Heading {level}")
         _add_lines(paragraph, text)
         if number:
             ooxml.set_number(paragraph, self.numbering.paper, 0)
         return paragraph
 
     def caption(self, text: str):
-        paragraph = self.doc.add_paragraph(style=self.styles["Caption"])
+        paragraph = self.para("Caption")
         _add_lines(paragraph, text)
         return paragraph
 
     def table(self, rows: int, cols: int, widths_mm: Sequence[float] | None = None,
               *, header_rows: int = 1, font_pt: float = 9):
         table = self.doc.add_table(rows=rows, cols=cols)
-        table.style = self.styles["Table Grid"]
+        table._tbl.tblStyle_val = self.styles["Table Grid"]
         ooxml.table_borders(table, RULE)
         # The cells, found once: python-docx's table.cell() walks the whole table on
         # every call, which made a 200-row tracker take seconds.
@@ -385,7 +392,7 @@ class _Writer:
         run = meeting.add_run(paper.meeting)
         run.bold = True
         run.font.all_caps = True
-        self.doc.add_paragraph(paper.title, style=self.styles["Title"])
+        self.para("Title").add_run(paper.title)
 
         rows: list[tuple[str, str, bool]] = [
             ("Date of the meeting", long_date(paper.meeting_date), False),
@@ -424,7 +431,7 @@ class _Writer:
             cell = table._grid[0][1]
             for index, principle in enumerate(paper.strategic_principles):
                 paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
-                paragraph.style = self.styles["List Paragraph"]
+                paragraph._p.style = self.styles["List Paragraph"]
                 paragraph.paragraph_format.space_after = Pt(0)
                 ooxml.set_number(paragraph, self.numbering.bullets, 0)
                 for run in _add_lines(paragraph, principle):
@@ -499,7 +506,7 @@ class _Writer:
                     paragraph.paragraph_format.left_indent = Twips(
                         ooxml.HANG + 340 * block.level)
             else:
-                paragraph = self.doc.add_paragraph(style=self.styles["List Paragraph"])
+                paragraph = self.para("List Paragraph")
                 if block.kind == "bullet":
                     ooxml.set_number(paragraph, self.numbering.bullets, block.level)
                 else:
@@ -631,10 +638,9 @@ class _Writer:
         for cell in table._grid[-1]:  # the note stays on the page of the table's end
             for paragraph in cell.paragraphs:
                 paragraph.paragraph_format.keep_with_next = True
-        note = self.doc.add_paragraph(
-            "Rates are computed from the count and population, rounded to the nearest whole "
-            "percent; changes are against the metric's previous period.",
-            style=self.styles["Caption"])
+        note = self.para("Caption")
+        note.add_run("Rates are computed from the count and population, rounded to the "
+                     "nearest whole percent; changes are against the metric's previous period.")
         note.paragraph_format.space_before = Mm(1.5)
         for chart in analysis.metric_charts:
             self.picture(chart, 200)
