@@ -24,7 +24,7 @@ $(BIN)/reportgen: pyproject.toml
 venv: system-deps $(BIN)/reportgen
 
 demo: venv
-	$(BIN)/reportgen build $(EXAMPLE) --previous $(PREVIOUS) -o output --html
+	$(BIN)/reportgen build $(EXAMPLE) --previous $(PREVIOUS) -o output --html --docx
 	$(BIN)/reportgen pack data/pack/agenda.yaml -o output
 	$(BIN)/reportgen pack data/pack/agenda.yaml -o output --part private
 
@@ -47,4 +47,4 @@ lint: venv
 	$(BIN)/lint-imports
 
 clean:
-	rm -rf $(VENV) output/*.pdf output/*.html
+	rm -rf $(VENV) output/*.pdf output/*.html output/*.docx

@@ -228,6 +228,11 @@ def prepare_paper(ctx: Context) -> list[str]:
     ]
 
 
+def prepare_paper_docx(ctx: Context) -> list[str]:
+    """The paper case with --docx: the Word export's cost (issue 17: at most 0.5 s)."""
+    return [*prepare_paper(ctx)[:-1], str(ctx.out("paper-docx")), "--docx"]
+
+
 def prepare_paper_weasyprint(ctx: Context) -> list[str]:
     html = ctx.print_html(EXAMPLE, PREVIOUS, "paper")
     return [
@@ -483,6 +488,11 @@ def cases() -> list[Case]:
             prepare_paper,
         ),
         Case(
+            "paper-docx",
+            "the same build with --docx: the Word document as well",
+            prepare_paper_docx,
+        ),
+        Case(
             "paper-weasyprint",
             "the same print HTML given straight to WeasyPrint",
             prepare_paper_weasyprint,
@@ -666,6 +676,13 @@ def derive(found: dict[str, Case], mode: str) -> list[dict]:
         add("paper / paper-weasyprint", paper / bare, "×")
         overhead = (paper / bare - 1) * 100
         add("reportgen overhead over bare WeasyPrint", overhead, "%", "≤ 10%", overhead <= 10)
+
+    with_docx = med("paper-docx")
+    if paper and with_docx:
+        # Measured in the same run as "paper", so a slower machine moves both.
+        add("paper --docx / paper", with_docx / paper, "×")
+        extra = with_docx - paper
+        add("time --docx adds to the example", extra, "s", "≤ 0.5 s", extra <= 0.5)
 
     small, middle, large = (f"tracker-{n}" for n in TRACKER_ROWS["full"])
     rows = TRACKER_ROWS[mode]

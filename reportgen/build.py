@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import ExitStack
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.analysis.appended import AppendedDocument
+from reportgen.analysis.charts import keep_figures
 from reportgen.analysis.figures import analyse
+from reportgen.docx.reference import REFERENCE_FILE, checked_reference, reference_path
 from reportgen.errors import InputError, Problem
 from reportgen.manifest import make_manifest
 from reportgen.pdf.pages import inspect_appendix
@@ -16,6 +19,7 @@ from reportgen.pdf.pool import LayoutPool
 from reportgen.pdf.write import APPENDED_MARGINS_MM, Embedded, write_pdf
 from reportgen.render.environment import template_dirs
 from reportgen.render.paper import render_paper
+from reportgen.render.theme import load_theme, logo_image
 from reportgen.safeio import atomic_write_all, slugify
 from reportgen.workbook.model import Report
 from reportgen.workbook.validate import check_workbook, load_report
@@ -28,6 +32,7 @@ class BuildResult:
     pages: int
     warnings: list[Problem]
     manifest: Path | None = None
+    docx: Path | None = None
 
 
 def appended_documents(report: Report) -> list[AppendedDocument]:
@@ -59,6 +64,7 @@ class RenderedPaper:
     inputs: list[Path]  # every file it was built from
     roots: list[Path]  # template folders
     warnings: list[Problem]
+    docx: bytes | None = None  # the Word document, if asked for
 
 
 def _quiet(_step: str) -> None:
@@ -68,6 +74,7 @@ def _quiet(_step: str) -> None:
 def render_paper_pdf(workbook: Path, *, templates: Path | None = None,
                      previous: Path | None = None, html: bool = False, pdfa: bool = False,
                      pack: bool = False, debug: bool = False, jobs: int = 1,
+                     docx: bool = False,
                      steps: Callable[[str], None] = _quiet) -> RenderedPaper:
     """Read, validate, analyse and lay out one paper (see :func:`build_paper`).
 
@@ -76,8 +83,11 @@ def render_paper_pdf(workbook: Path, *, templates: Path | None = None,
     parallel) and for PDF/A, the layout happens in ``jobs`` worker processes, started
     first so they are ready when the HTML is — one worker for ``jobs=1``, so that the
     paper is laid out the same way, and comes out the same bytes, whatever ``jobs`` is.
-    ``steps`` is told of each stage as it ends (the CLI's --verbose).
+    ``steps`` is told of each stage as it ends (the CLI's --verbose). ``docx`` also
+    makes the Word document, its charts drawn as PNG from the same figures.
     """
+    if docx and reference_path(templates) is not None:
+        checked_reference(reference_path(templates))  # a bad one fails before layout
     with ExitStack() as stack:
         pool = None
         if not (pack or pdfa):
@@ -87,7 +97,8 @@ def render_paper_pdf(workbook: Path, *, templates: Path | None = None,
             raise InputError(problems, workbook)
         steps("workbook read and checked")
         earlier = load_report(previous) if previous is not None else None
-        analysis = analyse(report, earlier)
+        with keep_figures() if docx else nullcontext():
+            analysis = analyse(report, earlier)
         appended = appended_documents(report)
         steps("figures and charts worked out")
         document = render_paper(report, analysis, user_dir=templates, appended=appended,
@@ -96,33 +107,77 @@ def render_paper_pdf(workbook: Path, *, templates: Path | None = None,
         steps("HTML rendered")
         roots = template_dirs(templates)
         embed = Embedded(workbook, "The workbook this paper was built from") if pdfa else None
+        # The Word document is made in a thread while the worker processes lay out the
+        # PDF, which leaves this process waiting: --docx then costs little more time.
+        word_job = stack.enter_context(ThreadPoolExecutor(1)).submit(
+            word_document, report, analysis, templates) if docx else None
         pdf_bytes = write_pdf(document, roots=roots, appended=appended,
                               created=report.paper.report_date or report.paper.meeting_date,
                               embed=embed, debug=debug, pool=pool)
         steps("PDF laid out and finished")
+        word = None
+        if word_job is not None:
+            word, unused = word_job.result()
+            problems = [*problems, *unused]
+            steps("Word document written")
     inputs = [workbook, *([previous] if previous else []),
               *(d.file for d in appended if d.file)]
-    return RenderedPaper(report, pdf_bytes, document, twin, inputs, roots, problems)
+    if docx and reference_path(templates) is not None:
+        inputs.append(reference_path(templates))
+    return RenderedPaper(report, pdf_bytes, document, twin, inputs, roots, problems, word)
+
+
+def word_document(report: Report, analysis, templates: Path | None
+                  ) -> tuple[bytes, list[Problem]]:
+    """The .docx, styled by the theme and ``templates/reference.docx``; a warning
+    when the folder's HTML templates restyle the PDF, which Word does not follow."""
+    from reportgen.docx.document import Look, write_docx  # here: only --docx needs it
+
+    theme = load_theme(templates)
+    logo = None
+    if theme.logo and templates:
+        logo, kind = logo_image(templates, theme.logo)
+        if kind not in ("image/png", "image/jpeg"):  # Word takes no WebP: the same as PNG
+            import io  # here, not at the top: only a GIF or WebP logo needs converting
+
+            from PIL import Image
+
+            buffer = io.BytesIO()
+            Image.open(io.BytesIO(logo)).save(buffer, format="PNG")
+            logo = buffer.getvalue()
+    look = Look(theme.primary_colour, theme.text_colour, logo, theme.logo_alt)
+    data = write_docx(report, analysis, reference=reference_path(templates), look=look)
+    overrides = sorted(p.name for p in templates.glob("*.html")) if templates else []
+    if templates and (templates / "partials").is_dir():
+        overrides += sorted(f"partials/{p.name}" for p in (templates / "partials").glob("*.html"))
+    unused = [Problem(f"the Word document does not follow the HTML templates in {templates} "
+                      f"({', '.join(overrides)}); it has the built-in layout",
+                      hint=f"restyle Word with {templates / REFERENCE_FILE}",
+                      severity="warning")] if overrides else []
+    return data, unused
 
 
 def build_paper(workbook: Path, outdir: Path, *, templates: Path | None = None,
                 previous: Path | None = None, html: bool = False, pdfa: bool = False,
                 manifest: bool = False, debug: bool = False, jobs: int = 1,
-                steps: Callable[[str], None] = _quiet) -> BuildResult:
+                docx: bool = False, steps: Callable[[str], None] = _quiet) -> BuildResult:
     """Build ``workbook`` into ``outdir/<slug>.pdf``; nothing is written on any error.
 
     ``previous`` is the workbook of the last paper, for "changes since" reporting;
     ``html`` adds the HTML twin (``<slug>.html``), ``pdfa`` makes the PDF a PDF/A-3a
     file carrying the workbook, ``manifest`` writes ``<slug>.manifest.json`` with the
     SHA-256 of every input, template and output. ``jobs`` processes lay out a long
-    paper in parts (see :mod:`reportgen.pdf.split`).
+    paper in parts (see :mod:`reportgen.pdf.split`). ``docx`` adds the Word document
+    (``<slug>.docx``), written with the others or not at all.
     """
     paper = render_paper_pdf(workbook, templates=templates, previous=previous, html=html,
-                             pdfa=pdfa, debug=debug, jobs=jobs, steps=steps)
+                             pdfa=pdfa, debug=debug, jobs=jobs, docx=docx, steps=steps)
     stem = slugify(paper.report.paper.title)
     outputs = {outdir / f"{stem}.pdf": paper.pdf}
     if paper.twin is not None:
         outputs[outdir / f"{stem}.html"] = paper.twin.encode("utf-8")
+    if paper.docx is not None:
+        outputs[outdir / f"{stem}.docx"] = paper.docx
     if manifest:
         outputs[outdir / f"{stem}.manifest.json"] = make_manifest(paper.inputs, paper.roots,
                                                                   outputs)
@@ -132,7 +187,8 @@ def build_paper(workbook: Path, outdir: Path, *, templates: Path | None = None,
     paths = list(outputs)
     return BuildResult(pdf=paths[0], html=paths[1] if paper.twin is not None else None,
                        pages=_count_pages(paper.pdf), warnings=[*paper.warnings, *clash],
-                       manifest=paths[-1] if manifest else None)
+                       manifest=paths[-1] if manifest else None,
+                       docx=outdir / f"{stem}.docx" if paper.docx is not None else None)
 
 
 def _title_clash(target: Path, report: Report) -> list[Problem]:

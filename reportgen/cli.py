@@ -169,6 +169,7 @@ Examples:
   reportgen build paper.xlsx --templates our-style/
   reportgen build paper.xlsx --previous last-time.xlsx   what changed since
   reportgen build paper.xlsx --pdfa --manifest   archive copy + fingerprints
+  reportgen build paper.xlsx --docx          also <title>.docx, to edit in Word
 """)
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("-o", "--outdir", type=click.Path(file_okay=False, path_type=Path),
@@ -179,6 +180,9 @@ Examples:
               help="Also write the paper's HTML twin, for publishing on a website.")
 @click.option("--pdfa", is_flag=True,
               help="Write PDF/A-3a (archivable, tagged) with the workbook embedded.")
+@click.option("--docx", "write_docx", is_flag=True,
+              help="Also write the paper as a Word document (.docx), styled by "
+                   "reference.docx in --templates if there is one.")
 @click.option("--manifest", is_flag=True,
               help="Also write <name>.manifest.json: SHA-256 of inputs, templates, outputs.")
 @click.option("--templates", type=click.Path(path_type=Path),
@@ -187,8 +191,8 @@ Examples:
               help="Processes laying out a long paper in parts (default: one per CPU).")
 @click.pass_context
 def build(ctx: click.Context, workbook: Path, outdir: Path, previous: Path | None,
-          write_html: bool, pdfa: bool, manifest: bool, templates: Path | None,
-          jobs: int) -> None:
+          write_html: bool, pdfa: bool, write_docx: bool, manifest: bool,
+          templates: Path | None, jobs: int) -> None:
     """Build a board-paper PDF from a WORKBOOK (.xlsx)."""
     from reportgen.build import build_paper
     from reportgen.pdf.pool import default_jobs
@@ -196,11 +200,11 @@ def build(ctx: click.Context, workbook: Path, outdir: Path, previous: Path | Non
     debug = bool(ctx.find_root().params.get("debug"))
     result = build_paper(workbook, outdir, templates=templates, previous=previous,
                          html=write_html, pdfa=pdfa, manifest=manifest, debug=debug,
-                         jobs=jobs or default_jobs(), steps=step)
+                         jobs=jobs or default_jobs(), docx=write_docx, steps=step)
     for warning in result.warnings:
         warn(str(warning))
     say(f"Wrote {result.pdf} ({result.pages} pages)")
-    for extra in (result.html, result.manifest):
+    for extra in (result.html, result.docx, result.manifest):
         if extra:
             say(f"Wrote {extra}")
 
@@ -333,6 +337,8 @@ def pack(agenda: Path, outdir: Path, part: str, draft: bool, supplement: bool, j
     """Build a meeting pack from an AGENDA, YAML (agenda.yaml) or an Excel workbook
     (agenda.xlsx, with Meeting and Agenda sheets): cover, agenda with page numbers,
     every paper stamped with its item and continuous page numbers, bookmarks.
+    A pack is always one PDF (it joins the papers' PDFs): it cannot be a Word
+    document; build a paper's .docx with reportgen build --docx.
 
     Every problem in the agenda and its papers is listed before anything is laid out;
     reportgen init-agenda writes a starter agenda."""

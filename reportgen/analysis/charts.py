@@ -21,8 +21,10 @@ import io
 import math
 import re
 import textwrap
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
@@ -46,6 +48,8 @@ class Chart:
     svg: str  # a complete SVG document (UTF-8 text), no external references
     alt: str  # alt text stating the finding, generated from the data
     data_uri: str  # "data:image/svg+xml;base64,...", for <img src>, built from svg
+    #: The matplotlib figure itself, kept only inside keep_figures() (for chart_png).
+    figure: Figure | None = field(default=None, repr=False, compare=False)
 
 
 # NHS identity colours.
@@ -191,8 +195,8 @@ def status_by_theme_chart(summary: pd.DataFrame) -> Chart:
         fig.legend(handles=key, loc="upper left", bbox_to_anchor=(0, 1),
                    ncol=len(STATUS_STYLES), borderaxespad=0.5, handlelength=1.6,
                    handleheight=1.1, columnspacing=1.4, handletextpad=0.5)
-        svg = _finish(fig, alt)
-    return _chart(title, svg, alt)
+        svg, kept = _finish(fig, alt)
+    return _chart(title, svg, alt, kept)
 
 
 def _status_alt(title: str, counts: pd.DataFrame) -> str:
@@ -256,8 +260,8 @@ def trend_chart(
         for i in ends:
             _value_label(ax, i, ys, fmt(ys[i], with_unit=False), top)
         _right_labels(fig, ax, right_labels)
-        svg = _finish(fig, alt)
-    return _chart(metric, svg, alt)
+        svg, kept = _finish(fig, alt)
+    return _chart(metric, svg, alt, kept)
 
 
 def _trend_alt(metric: str, periods: list[str], ys: list[float], known: list[int],
@@ -365,8 +369,8 @@ def spc_chart(metric: str, result: SpcResult, *, percent: bool, unit: str | None
                        borderaxespad=0.2, handletextpad=0.3, columnspacing=1.6,
                        borderpad=0.2)
         _right_labels(fig, ax, right_labels)
-        svg = _finish(fig, alt)
-    return _chart(metric, svg, alt)
+        svg, kept = _finish(fig, alt)
+    return _chart(metric, svg, alt, kept)
 
 
 def _segment_line(ax: Axes, index: list[int], values, n: int, **style) -> None:
@@ -645,18 +649,49 @@ def _text_width_pt(text: str, size: float = FONT_SIZE) -> float:
     return width
 
 
-def _finish(fig: Figure, alt: str) -> str:
-    """The figure as an SVG document, with the alt text as its <title>."""
+#: Whether charts keep their figure, for chart_png (set by keep_figures()).
+_KEEP_FIGURES: ContextVar[bool] = ContextVar("reportgen_keep_chart_figures", default=False)
+
+
+@contextmanager
+def keep_figures() -> Iterator[None]:
+    """Charts made inside this block keep their matplotlib figure, so that
+    :func:`chart_png` can draw the same chart as PNG later (the Word export, which
+    cannot rely on SVG, draws them while the PDF is laid out)."""
+    token = _KEEP_FIGURES.set(True)
+    try:
+        yield
+    finally:
+        _KEEP_FIGURES.reset(token)
+
+
+def chart_png(chart: Chart, dpi: int = 200) -> bytes:
+    """The chart as PNG at ``dpi``, drawn from the very figure its SVG came from."""
+    if chart.figure is None:
+        raise ValueError(f"the chart {chart.title!r} was made outside keep_figures()")
+    buffer = io.BytesIO()
+    with _style():  # some settings (hatch widths) are read when the figure is drawn
+        # No "Software" text chunk: the same figure gives the same bytes.
+        chart.figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None},
+                             pil_kwargs={"compress_level": 1})  # fast; a little larger
+    return buffer.getvalue()
+
+
+def _finish(fig: Figure, alt: str) -> tuple[str, Figure | None]:
+    """The figure as an SVG document, with the alt text as its <title>; and the figure
+    itself inside :func:`keep_figures`."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     svg = buffer.getvalue().decode("utf-8")
-    return re.sub(r"(<svg\b[^>]*>)", lambda m: f"{m.group(1)}\n <title>{escape(alt)}</title>",
-                  svg, count=1)
+    svg = re.sub(r"(<svg\b[^>]*>)", lambda m: f"{m.group(1)}\n <title>{escape(alt)}</title>",
+                 svg, count=1)
+    return svg, fig if _KEEP_FIGURES.get() else None
 
 
-def _chart(title: str, svg: str, alt: str) -> Chart:
+def _chart(title: str, svg: str, alt: str, figure: Figure | None = None) -> Chart:
     encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    return Chart(title=title, svg=svg, alt=alt, data_uri=f"data:image/svg+xml;base64,{encoded}")
+    return Chart(title=title, svg=svg, alt=alt, data_uri=f"data:image/svg+xml;base64,{encoded}",
+                 figure=figure)
 
 
 # ---------------------------------------------------------------------------------------
