@@ -8,14 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.analysis.appended import AppendedDocument
-from reportgen.analysis.figures import analyse
-from reportgen.errors import InputError, Problem
+from reportgen.errors import InputError, Problem, TemplateError
 from reportgen.manifest import make_manifest
 from reportgen.pdf.pages import inspect_appendix
-from reportgen.pdf.pool import LayoutPool
-from reportgen.pdf.write import APPENDED_MARGINS_MM, Embedded, write_pdf
-from reportgen.render.environment import template_dirs
-from reportgen.render.paper import render_paper
 from reportgen.safeio import atomic_write_all, slugify
 from reportgen.workbook.model import Report
 from reportgen.workbook.validate import check_workbook, load_report
@@ -67,28 +62,46 @@ def _quiet(_step: str) -> None:
 
 def render_paper_pdf(workbook: Path, *, templates: Path | None = None,
                      previous: Path | None = None, html: bool = False, pdfa: bool = False,
-                     pack: bool = False, debug: bool = False, jobs: int = 1,
-                     steps: Callable[[str], None] = _quiet) -> RenderedPaper:
+                     pack: bool = False, debug: bool = False, jobs: int | None = 1,
+                     steps: Callable[[str], None] = _quiet,
+                     parts: Callable[[int, int], None] | None = None) -> RenderedPaper:
     """Read, validate, analyse and lay out one paper (see :func:`build_paper`).
 
     ``pack`` leaves the running header and footer out: a meeting pack stamps its own
     continuous ones over every page. Except in a pack (which runs its papers in
     parallel) and for PDF/A, the layout happens in ``jobs`` worker processes, started
     first so they are ready when the HTML is — one worker for ``jobs=1``, so that the
-    paper is laid out the same way, and comes out the same bytes, whatever ``jobs`` is.
-    ``steps`` is told of each stage as it ends (the CLI's --verbose).
+    paper is laid out the same way, and comes out the same bytes, whatever ``jobs`` is
+    (``None``: one per CPU).
+    ``steps`` is told of each stage as it ends (the CLI's --verbose and progress), and
+    ``parts(done, count)`` of each part of a paper laid out in parts.
     """
+    # Everything that can be wrong with the inputs is found first, before the layout
+    # workers start and before pandas, Jinja and WeasyPrint are imported: a missing file
+    # is reported in milliseconds, a broken workbook in the time `validate` takes.
+    if templates is not None and not templates.is_dir():
+        raise TemplateError(f"template folder {templates} does not exist")
+    report, problems = check_workbook(workbook)
+    if report is None:
+        raise InputError(problems, workbook)
+    earlier = load_report(previous) if previous is not None else None
+    appended = appended_documents(report)
+    steps("workbook read and checked")
+    # Imported here, not at the top: pandas, Jinja and the PDF stage take about a
+    # second to import, which a build that fails validation should not wait for.
+    from reportgen.analysis.figures import analyse
+    from reportgen.pdf.pool import LayoutPool, default_jobs
+    from reportgen.pdf.write import APPENDED_MARGINS_MM, Embedded, write_pdf
+    from reportgen.render.environment import template_dirs
+    from reportgen.render.paper import render_paper
+
     with ExitStack() as stack:
         pool = None
         if not (pack or pdfa):
-            pool = stack.enter_context(LayoutPool(max(1, jobs)))
-        report, problems = check_workbook(workbook)
-        if report is None:
-            raise InputError(problems, workbook)
-        steps("workbook read and checked")
-        earlier = load_report(previous) if previous is not None else None
+            # Started now, so the workers import WeasyPrint and load the fonts on the
+            # other CPUs while this process analyses, draws and renders the HTML.
+            pool = stack.enter_context(LayoutPool(max(1, jobs or default_jobs())))
         analysis = analyse(report, earlier)
-        appended = appended_documents(report)
         steps("figures and charts worked out")
         document = render_paper(report, analysis, user_dir=templates, appended=appended,
                                 appended_margins_mm=APPENDED_MARGINS_MM, pack=pack)
@@ -98,7 +111,7 @@ def render_paper_pdf(workbook: Path, *, templates: Path | None = None,
         embed = Embedded(workbook, "The workbook this paper was built from") if pdfa else None
         pdf_bytes = write_pdf(document, roots=roots, appended=appended,
                               created=report.paper.report_date or report.paper.meeting_date,
-                              embed=embed, debug=debug, pool=pool)
+                              embed=embed, debug=debug, pool=pool, on_part=parts)
         steps("PDF laid out and finished")
     inputs = [workbook, *([previous] if previous else []),
               *(d.file for d in appended if d.file)]
@@ -107,18 +120,20 @@ def render_paper_pdf(workbook: Path, *, templates: Path | None = None,
 
 def build_paper(workbook: Path, outdir: Path, *, templates: Path | None = None,
                 previous: Path | None = None, html: bool = False, pdfa: bool = False,
-                manifest: bool = False, debug: bool = False, jobs: int = 1,
-                steps: Callable[[str], None] = _quiet) -> BuildResult:
+                manifest: bool = False, debug: bool = False, jobs: int | None = 1,
+                steps: Callable[[str], None] = _quiet,
+                parts: Callable[[int, int], None] | None = None) -> BuildResult:
     """Build ``workbook`` into ``outdir/<slug>.pdf``; nothing is written on any error.
 
     ``previous`` is the workbook of the last paper, for "changes since" reporting;
     ``html`` adds the HTML twin (``<slug>.html``), ``pdfa`` makes the PDF a PDF/A-3a
     file carrying the workbook, ``manifest`` writes ``<slug>.manifest.json`` with the
     SHA-256 of every input, template and output. ``jobs`` processes lay out a long
-    paper in parts (see :mod:`reportgen.pdf.split`).
+    paper in parts (see :mod:`reportgen.pdf.split`); ``steps`` and ``parts`` are told
+    of the progress (see :func:`render_paper_pdf`).
     """
     paper = render_paper_pdf(workbook, templates=templates, previous=previous, html=html,
-                             pdfa=pdfa, debug=debug, jobs=jobs, steps=steps)
+                             pdfa=pdfa, debug=debug, jobs=jobs, steps=steps, parts=parts)
     stem = slugify(paper.report.paper.title)
     outputs = {outdir / f"{stem}.pdf": paper.pdf}
     if paper.twin is not None:
