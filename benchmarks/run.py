@@ -650,39 +650,68 @@ def size_text(rows: int) -> str:
 # -- running -------------------------------------------------------------------------------
 
 
-def run_case(case: Case, ctx: Context, repeat: int) -> None:
+def prepare_case(case: Case, ctx: Context) -> bool:
+    """Make the case's inputs and command; False if it is skipped."""
     try:
         case.command = case.prepare(ctx)
     except Skip as reason:
         case.status, case.reason = "skipped", str(reason)
         say(f"{case.label}: skipped ({reason})")
-        return
+        return False
     if case.rows is not None:
         case.notes["rows"] = case.rows(ctx.mode)
+    return True
+
+
+def run_once(case: Case, ctx: Context, number: int, repeat: int) -> bool:
+    """One timed run of ``case``; False once it is skipped or has failed."""
+    if case.status in ("skipped", "failed"):
+        return False
+    try:
+        if case.setup:
+            case.setup(ctx)
+    except Skip as reason:
+        case.status, case.reason = "skipped", str(reason)
+        say(f"{case.label}: skipped ({reason})")
+        return False
+    result = measure(case.command, ctx.folder, ROOT)
+    result["round"] = number
+    case.runs.append(result)
+    peak = f"{result['peak_mb']:.0f} MB" if result["peak_mb"] is not None else "? MB"
+    say(f"{case.label} run {number}/{repeat}: {result['wall_s']:.2f} s, {peak}")
+    if result["returncode"] != case.expect_exit:
+        case.status = "failed"
+        case.reason = result.get("error", "") or f"exit status {result['returncode']}"
+        say(f"{case.label}: FAILED\n{case.reason}")
+        return False
+    if number == repeat:
+        # Read now, before later cases of the round write into the same folder (the
+        # warm packs rebuild pack-cold's output and add to its cache).
+        case.notes["pages"] = output_pages(case.command)
+        case.notes["size_kb"] = output_kb(case.command)
+        if case.name == "pack-cold":
+            case.notes.update(pack_sizes(case.command))
+    if case.after:
+        case.after(ctx)
+    return True
+
+
+def finish_case(case: Case) -> None:
+    if case.status == "pending":
+        case.status = "ok"
+
+
+def run_all(selected: list[Case], ctx: Context, repeat: int) -> None:
+    """Every case once per round, ``repeat`` rounds: cases compared with each other
+    (paper against bare WeasyPrint, say) run minutes apart, not a whole case apart,
+    so a change in the machine's load between them shows in every ratio's spread
+    instead of biasing it."""
+    ready = [case for case in selected if prepare_case(case, ctx)]
     for number in range(1, repeat + 1):
-        try:
-            if case.setup:
-                case.setup(ctx)
-        except Skip as reason:
-            case.status, case.reason = "skipped", str(reason)
-            say(f"{case.label}: skipped ({reason})")
-            return
-        result = measure(case.command, ctx.folder, ROOT)
-        case.runs.append(result)
-        peak = f"{result['peak_mb']:.0f} MB" if result["peak_mb"] is not None else "? MB"
-        say(f"{case.label} run {number}/{repeat}: {result['wall_s']:.2f} s, {peak}")
-        if result["returncode"] != case.expect_exit:
-            case.status = "failed"
-            case.reason = result.get("error", "") or f"exit status {result['returncode']}"
-            say(f"{case.label}: FAILED\n{case.reason}")
-            return
-        if case.after:
-            case.after(ctx)
-    case.status = "ok"
-    case.notes["pages"] = output_pages(case.command)
-    case.notes["size_kb"] = output_kb(case.command)
-    if case.name == "pack-cold":
-        case.notes.update(pack_sizes(case.command))
+        for case in ready:
+            run_once(case, ctx, number, repeat)
+    for case in ready:
+        finish_case(case)
 
 
 def output_pdf(command: list[str]) -> Path | None:
@@ -745,6 +774,20 @@ def derive(found: dict[str, Case], mode: str) -> list[dict]:
         case = found.get(name)
         return case.median if case and case.status == "ok" else None
 
+    def spread(top: str, bottom: str, how=lambda a, b: a / b) -> str:
+        """The figure worked out round by round (the two ran minutes apart in each):
+        its min, median and max over the rounds."""
+        a, b = found.get(top), found.get(bottom)
+        if not a or not b:
+            return ""
+        first = {r.get("round"): r["wall_s"] for r in a.runs}
+        second = {r.get("round"): r["wall_s"] for r in b.runs}
+        each = [how(first[k], second[k]) for k in first if k in second]
+        if len(each) < 2:
+            return ""
+        return (f"per round: min {min(each):.2f}, median {statistics.median(each):.2f}, "
+                f"max {max(each):.2f}")
+
     def add(name, value, unit="", target=None, ok=None, note=""):
         if value is None:
             return
@@ -762,20 +805,24 @@ def derive(found: dict[str, Case], mode: str) -> list[dict]:
 
     paper, bare = med("paper"), med("paper-weasyprint")
     if paper and bare:
-        add("paper / paper-weasyprint", paper / bare, "×")
+        add("paper / paper-weasyprint", paper / bare, "×",
+            note=spread("paper", "paper-weasyprint"))
         overhead = (paper / bare - 1) * 100
         add("reportgen overhead over bare WeasyPrint", overhead, "%", "≤ 10%", overhead <= 10)
 
     jobs1 = med("paper-jobs1")
     if jobs1 and bare:
         add("paper --jobs 1 / paper-weasyprint (one layout process each: the overhead)",
-            jobs1 / bare, "×", "≤ 1.10×", jobs1 / bare <= 1.10)
+            jobs1 / bare, "×", "≤ 1.10×", jobs1 / bare <= 1.10,
+            spread("paper-jobs1", "paper-weasyprint"))
     if jobs1 and paper:
-        add("paper --jobs 1 / paper (the gain from laying out in parts)", jobs1 / paper, "×")
+        add("paper --jobs 1 / paper (the gain from laying out in parts)", jobs1 / paper, "×",
+            note=spread("paper-jobs1", "paper"))
     broken, checked = med("error-build"), med("error-validate")
     if broken and checked:
         extra = broken - checked
-        add("build of a broken workbook − its validate", extra, "s", "≤ 0.2 s", extra <= 0.2)
+        add("build of a broken workbook − its validate", extra, "s", "≤ 0.2 s", extra <= 0.2,
+            spread("error-build", "error-validate", lambda a, b: a - b))
     missing, helped = med("error-missing"), med("startup-help")
     if missing:
         add("build of a missing workbook", missing, "s", "< 0.3 s", missing < 0.3,
@@ -815,6 +862,7 @@ def derive(found: dict[str, Case], mode: str) -> list[dict]:
             "×",
             "≥ 1.7×",
             speed >= 1.7,
+            spread(f"{large}-weasyprint", large),
         )
     if baseline and med(f"{large}-jobs1"):
         add(f"{label_for(large, mode)} --jobs 1 / bare WeasyPrint (one process each)",
@@ -848,7 +896,8 @@ def derive(found: dict[str, Case], mode: str) -> list[dict]:
             "×",
             "≥ 1.7×",
             speed >= 1.7,
-            "proxy for 'faster than one sequential render'",
+            "proxy for 'faster than one sequential render'; "
+            + spread("pack-cold-jobs1", "pack-cold"),
         )
     for name in ("pack-warm-one-changed", "pack-warm-unchanged"):
         if cold and med(name):
@@ -980,8 +1029,7 @@ def main() -> None:
         ctx = Context(Path(temp), mode)
         (ctx.folder / "out").mkdir()
         say(f"{mode} run, {repeat} run(s) per case, inputs in {temp}")
-        for case in selected:
-            run_case(case, ctx, repeat)
+        run_all(selected, ctx, repeat)
     finally:
         if args.keep:
             say(f"inputs and outputs kept in {temp}")
