@@ -70,10 +70,11 @@ def render_paper_pdf(workbook: Path, *, templates: Path | None = None,
 
     ``pack`` leaves the running header and footer out: a meeting pack stamps its own
     continuous ones over every page. Except in a pack (which runs its papers in
-    parallel) and for PDF/A, the layout happens in ``jobs`` worker processes, started
-    first so they are ready when the HTML is — one worker for ``jobs=1``, so that the
-    paper is laid out the same way, and comes out the same bytes, whatever ``jobs`` is
-    (``None``: one per CPU).
+    parallel) and for PDF/A, the layout happens in ``jobs`` worker processes (``None``:
+    one per CPU) — one worker for ``jobs=1``, so that the paper is laid out the same
+    way, and comes out the same bytes, whatever ``jobs`` is. They start once the inputs
+    are checked (none for a broken workbook) and load WeasyPrint while this process
+    analyses the workbook and renders the HTML.
     ``steps`` is told of each stage as it ends (the CLI's --verbose and progress), and
     ``parts(done, count)`` of each part of a paper laid out in parts.
     """
