@@ -47,6 +47,8 @@ sys.path.insert(0, str(HERE))
 
 # Sizes: full run, --quick run.
 TRACKER_ROWS = {"full": (200, 1000, 2000), "quick": (20, 100, 200)}
+#: The big tracker: in the full run only (it takes minutes).
+HUGE_TRACKER_ROWS = 10_000
 READ_ROWS = {"full": 50_000, "quick": 5_000}
 PACK_ITEMS = {"full": 20, "quick": 5}
 PACK_PAGES = {"full": 300, "quick": 50}  # aimed at; the real count is reported
@@ -62,6 +64,7 @@ class Case:
     name: str  # canonical name (the full-size one), used by --only
     what: str
     prepare: Callable[[Context], list[str]]  # makes inputs, returns the command
+    expect_exit: int = 0  # a case timing a refused input exits 1
     setup: Callable[[Context], None] | None = None  # before every timed run, untimed
     after: Callable[[Context], None] | None = None  # after every timed run, untimed
     rows: Callable[[str], int] | None = None  # rows per mode
@@ -245,6 +248,41 @@ def prepare_paper_weasyprint(ctx: Context) -> list[str]:
     ]
 
 
+def prepare_paper_jobs1(ctx: Context) -> list[str]:
+    return [*prepare_paper(ctx)[:-1], str(ctx.out("paper-jobs1")), "--jobs", "1"]
+
+
+def broken_example(ctx: Context) -> Path:
+    """The example with one status cell mistyped, as a user might ("Amberish")."""
+
+    def make():
+        import openpyxl
+
+        book = openpyxl.load_workbook(EXAMPLE)
+        sheet = book["Actions"]
+        header = [str(c.value).strip().casefold() for c in sheet[1]]
+        sheet.cell(row=2, column=header.index("status") + 1).value = "Amberish"
+        path = ctx.folder / "broken.xlsx"
+        ctx.appendices(ctx.folder)
+        book.save(path)
+        return path
+
+    return ctx.once("broken.xlsx", make)
+
+
+def prepare_error_build(ctx: Context) -> list[str]:
+    return [REPORTGEN, "build", str(broken_example(ctx)), "-o", str(ctx.out("broken"))]
+
+
+def prepare_error_validate(ctx: Context) -> list[str]:
+    return [REPORTGEN, "validate", str(broken_example(ctx))]
+
+
+def prepare_missing_build(ctx: Context) -> list[str]:
+    return [REPORTGEN, "build", str(ctx.folder / "no-such-workbook.xlsx"), "-o",
+            str(ctx.out("missing"))]
+
+
 def tracker_rows(index: int) -> Callable[[str], int]:
     return lambda mode: TRACKER_ROWS[mode][index]
 
@@ -256,6 +294,19 @@ def prepare_tracker(index: int) -> Callable[[Context], list[str]]:
         return [REPORTGEN, "build", str(book), "-o", str(ctx.out(f"tracker-{rows}"))]
 
     return prepare
+
+
+def prepare_huge_tracker(ctx: Context) -> list[str]:
+    if ctx.mode == "quick":
+        raise Skip("full run only")
+    book = ctx.tracker(HUGE_TRACKER_ROWS)
+    return [REPORTGEN, "build", str(book), "-o", str(ctx.out(f"tracker-{HUGE_TRACKER_ROWS}"))]
+
+
+def prepare_tracker_jobs1(ctx: Context) -> list[str]:
+    rows = TRACKER_ROWS[ctx.mode][-1]
+    return [REPORTGEN, "build", str(ctx.tracker(rows)), "-o",
+            str(ctx.out(f"tracker-{rows}-jobs1")), "--jobs", "1"]
 
 
 def prepare_tracker_weasyprint(ctx: Context) -> list[str]:
@@ -497,6 +548,29 @@ def cases() -> list[Case]:
             "the same print HTML given straight to WeasyPrint",
             prepare_paper_weasyprint,
         ),
+        Case(
+            "paper-jobs1",
+            "the same build with --jobs 1: one layout process, as bare WeasyPrint has",
+            prepare_paper_jobs1,
+        ),
+        Case(
+            "error-build",
+            "reportgen build of the example with one status mistyped (exits 1)",
+            prepare_error_build,
+            expect_exit=1,
+        ),
+        Case(
+            "error-validate",
+            "reportgen validate of the same workbook (exits 1)",
+            prepare_error_validate,
+            expect_exit=1,
+        ),
+        Case(
+            "error-missing",
+            "reportgen build of a workbook that does not exist (exits 1)",
+            prepare_missing_build,
+            expect_exit=1,
+        ),
         *[
             Case(
                 f"tracker-{TRACKER_ROWS['full'][i]}",
@@ -506,6 +580,18 @@ def cases() -> list[Case]:
             )
             for i in range(3)
         ],
+        Case(
+            f"tracker-{HUGE_TRACKER_ROWS}",
+            "reportgen build of a tracker of 10,000 actions (full run only)",
+            prepare_huge_tracker,
+            rows=lambda mode: HUGE_TRACKER_ROWS,
+        ),
+        Case(
+            f"tracker-{TRACKER_ROWS['full'][-1]}-jobs1",
+            "the largest tracker built with --jobs 1 (one layout process)",
+            prepare_tracker_jobs1,
+            rows=tracker_rows(2),
+        ),
         Case(
             f"tracker-{TRACKER_ROWS['full'][-1]}-weasyprint",
             "the largest tracker's print HTML given straight to WeasyPrint (baseline for "
@@ -574,53 +660,95 @@ def size_text(rows: int) -> str:
 # -- running -------------------------------------------------------------------------------
 
 
-def run_case(case: Case, ctx: Context, repeat: int) -> None:
+def prepare_case(case: Case, ctx: Context) -> bool:
+    """Make the case's inputs and command; False if it is skipped."""
     try:
         case.command = case.prepare(ctx)
     except Skip as reason:
         case.status, case.reason = "skipped", str(reason)
         say(f"{case.label}: skipped ({reason})")
-        return
+        return False
     if case.rows is not None:
         case.notes["rows"] = case.rows(ctx.mode)
+    return True
+
+
+def run_once(case: Case, ctx: Context, number: int, repeat: int) -> bool:
+    """One timed run of ``case``; False once it is skipped or has failed."""
+    if case.status in ("skipped", "failed"):
+        return False
+    try:
+        if case.setup:
+            case.setup(ctx)
+    except Skip as reason:
+        case.status, case.reason = "skipped", str(reason)
+        say(f"{case.label}: skipped ({reason})")
+        return False
+    result = measure(case.command, ctx.folder, ROOT)
+    result["round"] = number
+    case.runs.append(result)
+    peak = f"{result['peak_mb']:.0f} MB" if result["peak_mb"] is not None else "? MB"
+    say(f"{case.label} run {number}/{repeat}: {result['wall_s']:.2f} s, {peak}")
+    if result["returncode"] != case.expect_exit:
+        case.status = "failed"
+        case.reason = result.get("error", "") or f"exit status {result['returncode']}"
+        say(f"{case.label}: FAILED\n{case.reason}")
+        return False
+    if number == repeat:
+        # Read now, before later cases of the round write into the same folder (the
+        # warm packs rebuild pack-cold's output and add to its cache).
+        case.notes["pages"] = output_pages(case.command)
+        case.notes["size_kb"] = output_kb(case.command)
+        if case.name == "pack-cold":
+            case.notes.update(pack_sizes(case.command))
+    if case.after:
+        case.after(ctx)
+    return True
+
+
+def finish_case(case: Case) -> None:
+    if case.status == "pending":
+        case.status = "ok"
+
+
+def run_all(selected: list[Case], ctx: Context, repeat: int) -> None:
+    """Every case once per round, ``repeat`` rounds: cases compared with each other
+    (paper against bare WeasyPrint, say) run minutes apart, not a whole case apart,
+    so a change in the machine's load between them shows in every ratio's spread
+    instead of biasing it."""
+    ready = [case for case in selected if prepare_case(case, ctx)]
     for number in range(1, repeat + 1):
-        try:
-            if case.setup:
-                case.setup(ctx)
-        except Skip as reason:
-            case.status, case.reason = "skipped", str(reason)
-            say(f"{case.label}: skipped ({reason})")
-            return
-        result = measure(case.command, ctx.folder, ROOT)
-        case.runs.append(result)
-        peak = f"{result['peak_mb']:.0f} MB" if result["peak_mb"] is not None else "? MB"
-        say(f"{case.label} run {number}/{repeat}: {result['wall_s']:.2f} s, {peak}")
-        if result["returncode"] != 0:
-            case.status = "failed"
-            case.reason = result.get("error", "") or f"exit status {result['returncode']}"
-            say(f"{case.label}: FAILED\n{case.reason}")
-            return
-        if case.after:
-            case.after(ctx)
-    case.status = "ok"
-    case.notes["pages"] = output_pages(case.command)
-    if case.name == "pack-cold":
-        case.notes.update(pack_sizes(case.command))
+        for case in ready:
+            run_once(case, ctx, number, repeat)
+    for case in ready:
+        finish_case(case)
 
 
-def output_pages(command: list[str]) -> int | None:
-    """Pages of the PDF a case wrote: in its ``-o`` folder, or its last argument."""
-    import pikepdf
-
+def output_pdf(command: list[str]) -> Path | None:
+    """The PDF a case wrote: in its ``-o`` folder, or its last argument."""
     if "-o" in command:
         pdfs = sorted(Path(command[command.index("-o") + 1]).glob("*.pdf"))
         path = pdfs[0] if pdfs else None
     else:
         path = Path(command[-1]) if command[-1].endswith(".pdf") else None
-    if path is None or not path.is_file():
+    return path if path is not None and path.is_file() else None
+
+
+def output_pages(command: list[str]) -> int | None:
+    """Pages of the PDF a case wrote."""
+    import pikepdf
+
+    path = output_pdf(command)
+    if path is None:
         return None
     with pikepdf.open(path) as pdf:
         return len(pdf.pages)
+
+
+def output_kb(command: list[str]) -> int | None:
+    """Size of the PDF a case wrote, in KB."""
+    path = output_pdf(command)
+    return round(path.stat().st_size / 1024) if path is not None else None
 
 
 def pack_sizes(command: list[str]) -> dict:
@@ -656,6 +784,20 @@ def derive(found: dict[str, Case], mode: str) -> list[dict]:
         case = found.get(name)
         return case.median if case and case.status == "ok" else None
 
+    def spread(top: str, bottom: str, how=lambda a, b: a / b) -> str:
+        """The figure worked out round by round (the two ran minutes apart in each):
+        its min, median and max over the rounds."""
+        a, b = found.get(top), found.get(bottom)
+        if not a or not b:
+            return ""
+        first = {r.get("round"): r["wall_s"] for r in a.runs}
+        second = {r.get("round"): r["wall_s"] for r in b.runs}
+        each = [how(first[k], second[k]) for k in first if k in second]
+        if len(each) < 2:
+            return ""
+        return (f"per round: min {min(each):.2f}, median {statistics.median(each):.2f}, "
+                f"max {max(each):.2f}")
+
     def add(name, value, unit="", target=None, ok=None, note=""):
         if value is None:
             return
@@ -673,7 +815,8 @@ def derive(found: dict[str, Case], mode: str) -> list[dict]:
 
     paper, bare = med("paper"), med("paper-weasyprint")
     if paper and bare:
-        add("paper / paper-weasyprint", paper / bare, "×")
+        add("paper / paper-weasyprint", paper / bare, "×",
+            note=spread("paper", "paper-weasyprint"))
         overhead = (paper / bare - 1) * 100
         add("reportgen overhead over bare WeasyPrint", overhead, "%", "≤ 10%", overhead <= 10)
 
@@ -683,6 +826,23 @@ def derive(found: dict[str, Case], mode: str) -> list[dict]:
         add("paper --docx / paper", with_docx / paper, "×")
         extra = with_docx - paper
         add("time --docx adds to the example", extra, "s", "≤ 0.5 s", extra <= 0.5)
+    jobs1 = med("paper-jobs1")
+    if jobs1 and bare:
+        add("paper --jobs 1 / paper-weasyprint (one layout process each: the overhead)",
+            jobs1 / bare, "×", "≤ 1.10×", jobs1 / bare <= 1.10,
+            spread("paper-jobs1", "paper-weasyprint"))
+    if jobs1 and paper:
+        add("paper --jobs 1 / paper (the gain from laying out in parts)", jobs1 / paper, "×",
+            note=spread("paper-jobs1", "paper"))
+    broken, checked = med("error-build"), med("error-validate")
+    if broken and checked:
+        extra = broken - checked
+        add("build of a broken workbook − its validate", extra, "s", "≤ 0.2 s", extra <= 0.2,
+            spread("error-build", "error-validate", lambda a, b: a - b))
+    missing, helped = med("error-missing"), med("startup-help")
+    if missing:
+        add("build of a missing workbook", missing, "s", "< 0.3 s", missing < 0.3,
+            f"--help takes {helped:.2f} s" if helped else "")
 
     small, middle, large = (f"tracker-{n}" for n in TRACKER_ROWS["full"])
     rows = TRACKER_ROWS[mode]
@@ -699,6 +859,16 @@ def derive(found: dict[str, Case], mode: str) -> list[dict]:
     if found.get(large) and found[large].status == "ok" and found[large].peak_mb:
         peak = found[large].peak_mb
         add(f"{label_for(large, mode)} peak memory", peak, "MB", "< 600 MB", peak < 600)
+    huge = f"tracker-{HUGE_TRACKER_ROWS}"
+    if med(huge) and med(middle):
+        per_huge = med(huge) / HUGE_TRACKER_ROWS
+        add(f"{huge} time per row", per_huge * 1000, "ms")
+        ratio = per_huge / (med(middle) / rows[1])
+        add(f"per-row time {HUGE_TRACKER_ROWS} vs {rows[1]} actions", ratio, "×", "≤ 1.2×",
+            ratio <= 1.2)
+    if found.get(huge) and found[huge].status == "ok" and found[huge].peak_mb:
+        peak = found[huge].peak_mb
+        add(f"{huge} peak memory", peak, "MB", "< 1024 MB", peak < 1024)
     baseline = med(f"{large}-weasyprint")
     if baseline and med(large):
         speed = baseline / med(large)
@@ -708,7 +878,11 @@ def derive(found: dict[str, Case], mode: str) -> list[dict]:
             "×",
             "≥ 1.7×",
             speed >= 1.7,
+            spread(f"{large}-weasyprint", large),
         )
+    if baseline and med(f"{large}-jobs1"):
+        add(f"{label_for(large, mode)} --jobs 1 / bare WeasyPrint (one process each)",
+            med(f"{large}-jobs1") / baseline, "×")
     typst = med(f"typst-{TRACKER_ROWS['full'][1]}")
     if typst and med(middle):
         add(f"{label_for(middle, mode)} reportgen / Typst", med(middle) / typst, "×")
@@ -738,7 +912,8 @@ def derive(found: dict[str, Case], mode: str) -> list[dict]:
             "×",
             "≥ 1.7×",
             speed >= 1.7,
-            "proxy for 'faster than one sequential render'",
+            "proxy for 'faster than one sequential render'; "
+            + spread("pack-cold-jobs1", "pack-cold"),
         )
     for name in ("pack-warm-one-changed", "pack-warm-unchanged"):
         if cold and med(name):
@@ -763,14 +938,15 @@ def label_for(name: str, mode: str) -> str:
 
 def table(selected: list[Case]) -> str:
     lines = [
-        f"{'case':<28} {'runs':>4} {'median s':>9} {'min s':>8} {'max s':>8} {'peak MB':>8}  notes",
-        "-" * 90,
+        f"{'case':<28} {'runs':>4} {'median s':>9} {'min s':>8} {'max s':>8} {'peak MB':>8} "
+        f"{'out KB':>8}  notes",
+        "-" * 100,
     ]
     for case in selected:
         notes = ", ".join(
             f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}"
             for k, v in case.notes.items()
-            if v is not None
+            if v is not None and k != "size_kb"
         )
         if case.status != "ok":
             lines.append(
@@ -780,9 +956,11 @@ def table(selected: list[Case]) -> str:
             continue
         times = case.times()
         peak = f"{case.peak_mb:.0f}" if case.peak_mb is not None else "?"
+        size = case.notes.get("size_kb")
+        size = f"{size:,}" if size is not None else "–"
         lines.append(
             f"{case.label:<28} {len(times):>4} {case.median:>9.2f} {min(times):>8.2f} "
-            f"{max(times):>8.2f} {peak:>8}  {notes}"
+            f"{max(times):>8.2f} {peak:>8} {size:>8}  {notes}"
         )
     return "\n".join(lines)
 
@@ -867,8 +1045,7 @@ def main() -> None:
         ctx = Context(Path(temp), mode)
         (ctx.folder / "out").mkdir()
         say(f"{mode} run, {repeat} run(s) per case, inputs in {temp}")
-        for case in selected:
-            run_case(case, ctx, repeat)
+        run_all(selected, ctx, repeat)
     finally:
         if args.keep:
             say(f"inputs and outputs kept in {temp}")

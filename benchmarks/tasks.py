@@ -47,12 +47,13 @@ def html_task(args: argparse.Namespace) -> None:
     """Write the HTML reportgen gives WeasyPrint for a paper (benchmark input, untimed).
 
     ``render_paper_pdf`` builds the HTML before laying it out; the layout itself is
-    not needed here, so ``reportgen.build.write_pdf`` is stubbed out when it exists.
+    not needed here, so ``reportgen.pdf.write.write_pdf`` (which the build imports
+    when it lays out) is stubbed out.
     """
     import reportgen.build as build
+    import reportgen.pdf.write
 
-    if hasattr(build, "write_pdf"):
-        build.write_pdf = lambda *a, **k: b""
+    reportgen.pdf.write.write_pdf = lambda *a, **k: b""
     previous = Path(args.previous) if args.previous else None
     paper = build.render_paper_pdf(Path(args.workbook), previous=previous)
     Path(args.out).write_text(paper.html, encoding="utf-8")

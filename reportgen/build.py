@@ -7,22 +7,15 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportgen.analysis.appended import AppendedDocument
-from reportgen.analysis.charts import keep_figures
-from reportgen.analysis.figures import analyse
-from reportgen.docx.reference import REFERENCE_FILE, checked_reference, reference_path
-from reportgen.errors import InputError, Problem
-from reportgen.manifest import make_manifest
+from reportgen.errors import InputError, Problem, TemplateError
 from reportgen.pdf.pages import inspect_appendix
-from reportgen.pdf.pool import LayoutPool
-from reportgen.pdf.write import APPENDED_MARGINS_MM, Embedded, write_pdf
-from reportgen.render.environment import template_dirs
-from reportgen.render.paper import render_paper
-from reportgen.render.theme import load_theme, logo_image
 from reportgen.safeio import atomic_write_all, slugify
-from reportgen.workbook.model import Report
-from reportgen.workbook.validate import check_workbook, load_report
+
+if TYPE_CHECKING:  # the model's module takes a while to import; a missing file need not
+    from reportgen.workbook.model import Report
 
 
 @dataclass(frozen=True)
@@ -73,33 +66,66 @@ def _quiet(_step: str) -> None:
 
 def render_paper_pdf(workbook: Path, *, templates: Path | None = None,
                      previous: Path | None = None, html: bool = False, pdfa: bool = False,
-                     pack: bool = False, debug: bool = False, jobs: int = 1,
-                     docx: bool = False,
-                     steps: Callable[[str], None] = _quiet) -> RenderedPaper:
+                     pack: bool = False, debug: bool = False, jobs: int | None = 1,
+                     docx: bool = False, steps: Callable[[str], None] = _quiet,
+                     parts: Callable[[int, int], None] | None = None) -> RenderedPaper:
     """Read, validate, analyse and lay out one paper (see :func:`build_paper`).
 
     ``pack`` leaves the running header and footer out: a meeting pack stamps its own
     continuous ones over every page. Except in a pack (which runs its papers in
-    parallel) and for PDF/A, the layout happens in ``jobs`` worker processes, started
-    first so they are ready when the HTML is — one worker for ``jobs=1``, so that the
-    paper is laid out the same way, and comes out the same bytes, whatever ``jobs`` is.
-    ``steps`` is told of each stage as it ends (the CLI's --verbose). ``docx`` also
+    parallel) and for PDF/A, the layout happens in ``jobs`` worker processes (``None``:
+    one per CPU) — one worker for ``jobs=1``, so that the paper is laid out the same
+    way, and comes out the same bytes, whatever ``jobs`` is. They start once the inputs
+    are checked (none for a broken workbook) and load WeasyPrint while this process
+    analyses the workbook and renders the HTML.
+    ``steps`` is told of each stage as it ends (the CLI's --verbose and progress), and
+    ``parts(done, count)`` of each part of a paper laid out in parts. ``docx`` also
     makes the Word document, its charts drawn as PNG from the same figures.
     """
-    if docx and reference_path(templates) is not None:
-        checked_reference(reference_path(templates))  # a bad one fails before layout
+    # Everything that can be wrong with the inputs is found first, before the layout
+    # workers start and before pandas, Jinja and WeasyPrint are imported: a missing file
+    # is reported in milliseconds, a broken workbook in the time `validate` takes.
+    for path in (workbook, previous):
+        # The reader's own message, before the reader (a tenth of a second) is imported.
+        if path is not None and not path.exists() and not path.is_symlink():
+            raise InputError([Problem("file not found", file=path)], path)
+    if templates is not None and not templates.is_dir():
+        raise TemplateError(f"template folder {templates} does not exist")
+    reference = None
+    if docx:
+        # Imported here, not at the top: only --docx reads a reference document.
+        from reportgen.docx.reference import checked_reference, reference_path
+
+        reference = reference_path(templates)
+        if reference is not None:
+            checked_reference(reference)  # a bad one fails before layout
+    # Imported here, not at the top: a missing file is reported without it.
+    from reportgen.workbook.validate import check_workbook, load_report
+
+    report, problems = check_workbook(workbook)
+    if report is None:
+        raise InputError(problems, workbook)
+    earlier = load_report(previous) if previous is not None else None
+    appended = appended_documents(report)
+    steps("workbook read and checked")
+    # Imported here, not at the top: pandas, Jinja and the PDF stage take about a
+    # second to import, which a build that fails validation should not wait for.
+    from reportgen.analysis.figures import analyse
+    from reportgen.pdf.pool import LayoutPool, default_jobs
+    from reportgen.pdf.write import APPENDED_MARGINS_MM, Embedded, write_pdf
+    from reportgen.render.environment import template_dirs
+    from reportgen.render.paper import render_paper
+
     with ExitStack() as stack:
         pool = None
         if not (pack or pdfa):
-            pool = stack.enter_context(LayoutPool(max(1, jobs)))
-        report, problems = check_workbook(workbook)
-        if report is None:
-            raise InputError(problems, workbook)
-        steps("workbook read and checked")
-        earlier = load_report(previous) if previous is not None else None
+            # Started now, so the workers import WeasyPrint and load the fonts on the
+            # other CPUs while this process analyses, draws and renders the HTML.
+            pool = stack.enter_context(LayoutPool(max(1, jobs or default_jobs())))
+        if docx:
+            from reportgen.analysis.charts import keep_figures  # here: only --docx keeps them
         with keep_figures() if docx else nullcontext():
             analysis = analyse(report, earlier)
-        appended = appended_documents(report)
         steps("figures and charts worked out")
         document = render_paper(report, analysis, user_dir=templates, appended=appended,
                                 appended_margins_mm=APPENDED_MARGINS_MM, pack=pack)
@@ -113,7 +139,7 @@ def render_paper_pdf(workbook: Path, *, templates: Path | None = None,
             word_document, report, analysis, templates) if docx else None
         pdf_bytes = write_pdf(document, roots=roots, appended=appended,
                               created=report.paper.report_date or report.paper.meeting_date,
-                              embed=embed, debug=debug, pool=pool)
+                              embed=embed, debug=debug, pool=pool, on_part=parts)
         steps("PDF laid out and finished")
         word = None
         if word_job is not None:
@@ -121,9 +147,7 @@ def render_paper_pdf(workbook: Path, *, templates: Path | None = None,
             problems = [*problems, *unused]
             steps("Word document written")
     inputs = [workbook, *([previous] if previous else []),
-              *(d.file for d in appended if d.file)]
-    if docx and reference_path(templates) is not None:
-        inputs.append(reference_path(templates))
+              *(d.file for d in appended if d.file), *([reference] if reference else [])]
     return RenderedPaper(report, pdf_bytes, document, twin, inputs, roots, problems, word)
 
 
@@ -131,7 +155,10 @@ def word_document(report: Report, analysis, templates: Path | None
                   ) -> tuple[bytes, list[Problem]]:
     """The .docx, styled by the theme and ``templates/reference.docx``; a warning
     when the folder's HTML templates restyle the PDF, which Word does not follow."""
-    from reportgen.docx.document import Look, write_docx  # here: only --docx needs it
+    # Imported here, not at the top: only --docx needs them.
+    from reportgen.docx.document import Look, write_docx
+    from reportgen.docx.reference import REFERENCE_FILE, reference_path
+    from reportgen.render.theme import load_theme, logo_image
 
     theme = load_theme(templates)
     logo = None
@@ -159,19 +186,22 @@ def word_document(report: Report, analysis, templates: Path | None
 
 def build_paper(workbook: Path, outdir: Path, *, templates: Path | None = None,
                 previous: Path | None = None, html: bool = False, pdfa: bool = False,
-                manifest: bool = False, debug: bool = False, jobs: int = 1,
-                docx: bool = False, steps: Callable[[str], None] = _quiet) -> BuildResult:
+                manifest: bool = False, debug: bool = False, jobs: int | None = 1,
+                docx: bool = False, steps: Callable[[str], None] = _quiet,
+                parts: Callable[[int, int], None] | None = None) -> BuildResult:
     """Build ``workbook`` into ``outdir/<slug>.pdf``; nothing is written on any error.
 
     ``previous`` is the workbook of the last paper, for "changes since" reporting;
     ``html`` adds the HTML twin (``<slug>.html``), ``pdfa`` makes the PDF a PDF/A-3a
     file carrying the workbook, ``manifest`` writes ``<slug>.manifest.json`` with the
     SHA-256 of every input, template and output. ``jobs`` processes lay out a long
-    paper in parts (see :mod:`reportgen.pdf.split`). ``docx`` adds the Word document
+    paper in parts (see :mod:`reportgen.pdf.split`); ``steps`` and ``parts`` are told
+    of the progress (see :func:`render_paper_pdf`). ``docx`` adds the Word document
     (``<slug>.docx``), written with the others or not at all.
     """
     paper = render_paper_pdf(workbook, templates=templates, previous=previous, html=html,
-                             pdfa=pdfa, debug=debug, jobs=jobs, docx=docx, steps=steps)
+                             pdfa=pdfa, debug=debug, jobs=jobs, docx=docx, steps=steps,
+                             parts=parts)
     stem = slugify(paper.report.paper.title)
     outputs = {outdir / f"{stem}.pdf": paper.pdf}
     if paper.twin is not None:
@@ -179,6 +209,8 @@ def build_paper(workbook: Path, outdir: Path, *, templates: Path | None = None,
     if paper.docx is not None:
         outputs[outdir / f"{stem}.docx"] = paper.docx
     if manifest:
+        from reportgen.manifest import make_manifest  # here: only --manifest needs it
+
         outputs[outdir / f"{stem}.manifest.json"] = make_manifest(paper.inputs, paper.roots,
                                                                   outputs)
     clash = _title_clash(outdir / f"{stem}.pdf", paper.report)

@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import ClassVar
 
 import click
 
@@ -189,18 +190,22 @@ Examples:
               help="Folder of templates searched before the built-in ones.")
 @click.option("--jobs", type=click.IntRange(min=0), default=0,
               help="Processes laying out a long paper in parts (default: one per CPU).")
+@click.option("--progress", "show_progress", is_flag=True,
+              help="Show progress even when the output is not a terminal (one line per "
+                   "step).")
 @click.pass_context
 def build(ctx: click.Context, workbook: Path, outdir: Path, previous: Path | None,
           write_html: bool, pdfa: bool, write_docx: bool, manifest: bool,
-          templates: Path | None, jobs: int) -> None:
+          templates: Path | None, jobs: int, show_progress: bool) -> None:
     """Build a board-paper PDF from a WORKBOOK (.xlsx)."""
     from reportgen.build import build_paper
-    from reportgen.pdf.pool import default_jobs
 
     debug = bool(ctx.find_root().params.get("debug"))
-    result = build_paper(workbook, outdir, templates=templates, previous=previous,
-                         html=write_html, pdfa=pdfa, manifest=manifest, debug=debug,
-                         jobs=jobs or default_jobs(), docx=write_docx, steps=step)
+    with _BuildProgress(workbook.name, show_progress) as progress:
+        result = build_paper(workbook, outdir, templates=templates, previous=previous,
+                             html=write_html, pdfa=pdfa, manifest=manifest, debug=debug,
+                             jobs=jobs or None, docx=write_docx, steps=progress.step,
+                             parts=progress.part)
     for warning in result.warnings:
         warn(str(warning))
     say(f"Wrote {result.pdf} ({result.pages} pages)")
@@ -408,6 +413,52 @@ class _PackProgress:
         if self.bar is not None:
             click.echo(file=sys.stderr)  # below the bar, which draws itself again
         click.echo(f"  {label}: {text}", err=True)
+
+
+class _BuildProgress:
+    """What a paper's build is doing now: on a terminal one line drawn over itself
+    ("Building paper.xlsx: laying out part 3 of 7 [4.1s]"), on a pipe nothing unless
+    ``--progress`` (then a line per step); with --verbose each finished step and its
+    time instead; nothing with --quiet."""
+
+    #: Each step the build reports as finished, and what it does next.
+    NEXT: ClassVar[dict[str, str]] = {"workbook read and checked": "analysing and drawing charts",
+            "figures and charts worked out": "rendering the HTML",
+            "HTML rendered": "laying out",
+            "PDF laid out and finished": "writing",
+            "written": "written"}
+
+    def __init__(self, name: str, asked: bool):
+        self.name = name
+        self.started = time.monotonic()
+        level = verbosity()
+        self.live = level == NORMAL and sys.stderr.isatty()  # redrawn in place
+        self.lines = level > QUIET and asked and not self.live  # a line per step
+        self.width = 0
+        self.show("reading the workbook")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.live and self.width:
+            click.echo("\r" + " " * self.width + "\r", nl=False, err=True)
+
+    def show(self, doing: str) -> None:
+        text = f"Building {self.name}: {doing} [{time.monotonic() - self.started:.1f}s]"
+        if self.live:
+            click.echo("\r" + text.ljust(self.width), nl=False, err=True)
+            self.width = max(self.width, len(text))
+        elif self.lines:
+            click.echo(f"  {text}", err=True)
+
+    def step(self, finished: str) -> None:
+        step(finished)  # --verbose
+        if finished != "written":
+            self.show(self.NEXT.get(finished, finished))
+
+    def part(self, done: int, count: int) -> None:
+        self.show(f"laying out part {done + 1} of {count}" if done < count else "finishing")
 
 
 @cli.group(context_settings={"help_option_names": ["-h", "--help"]})

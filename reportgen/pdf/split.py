@@ -26,6 +26,7 @@ import copy
 import io
 import itertools
 import re
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -352,7 +353,8 @@ def _estimate_first_page(split: SplitPaper, linked: int, laid_out: dict[int, Lai
 
 
 def lay_out_in_parts(split: SplitPaper, *, pool: LayoutPool, roots: list[Path], epoch: str,
-                     debug: bool = False):
+                     debug: bool = False,
+                     on_part: Callable[[int, int], None] | None = None):
     """Lay out ``split``'s parts in ``pool``'s processes, then the frame; join them.
 
     Returns an open pikepdf.Pdf (the caller finishes and saves it) and each anchor's
@@ -363,7 +365,8 @@ def lay_out_in_parts(split: SplitPaper, *, pool: LayoutPool, roots: list[Path], 
     of those are being laid out, the first such part is queued with its first page
     estimated (a long tracker's chunks are alike, so the estimate is usually right):
     the process that would wait idle for the others spends the time on it. If the
-    estimate proves wrong, the part is laid out again.
+    estimate proves wrong, the part is laid out again. ``on_part(done, count)`` is told
+    as each part is joined, and once before (``done`` 0): a build's progress.
     """
     from concurrent.futures import FIRST_COMPLETED, wait
 
@@ -374,6 +377,8 @@ def lay_out_in_parts(split: SplitPaper, *, pool: LayoutPool, roots: list[Path], 
     first_linked = next((i for i in range(count) if split.linked[i]), None)
     guess: tuple[int, Future[LaidOut]] | None = None
     joiner = _Joiner()
+    if on_part is not None:
+        on_part(0, count)
     try:
         for i in range(count):
             if split.linked[i]:
@@ -395,6 +400,8 @@ def lay_out_in_parts(split: SplitPaper, *, pool: LayoutPool, roots: list[Path], 
                 guess = (start, pool.submit(Job(numbered_from(split.parts[first_linked], start),
                                                 names, epoch, debug)))
             joiner.add(futures[i].result())
+            if on_part is not None:
+                on_part(i + 1, count)
         facts = joiner.pages
         # The frame is drawn as an artifact: laid out untagged, a third faster.
         pieces = [pool.submit(Job(frame_html(split, facts[low:high], low + 1, len(facts)),

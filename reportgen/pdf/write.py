@@ -8,6 +8,7 @@ figures whose alternative text is the appended page's own text.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -34,14 +35,16 @@ class Embedded:
 def write_pdf(html: str, *, roots: list[Path],
               appended: list[AppendedDocument], created: date | None = None,
               embed: Embedded | None = None, debug: bool = False,
-              pool: LayoutPool | None = None) -> bytes:
+              pool: LayoutPool | None = None,
+              on_part: Callable[[int, int], None] | None = None) -> bytes:
     """Lay out ``html`` as a tagged PDF and finish it (see the module docstring).
 
     With ``embed``, the output is PDF/A-3a (tagged, archivable) carrying that file as
     an associated file; otherwise PDF/UA-1. Files are read from the template folders
     ``roots`` only, relative to the first. With a ``pool`` of worker processes, the
     layout happens in them: in parts, if the paper has part breaks (see
-    :mod:`reportgen.pdf.split`), else in one piece.
+    :mod:`reportgen.pdf.split`), else in one piece; ``on_part(done, count)`` is told as
+    each part is in.
     """
     # Imported here, not at the top: pikepdf takes over 0.1 s to import, and a build
     # should start its layout workers first.
@@ -49,7 +52,8 @@ def write_pdf(html: str, *, roots: list[Path],
 
     epoch = source_date_epoch(created)
     if pool is not None and embed is None:
-        laid_out = _lay_out_in_pool(html, pool, roots=roots, epoch=epoch, debug=debug)
+        laid_out = _lay_out_in_pool(html, pool, roots=roots, epoch=epoch, debug=debug,
+                                    on_part=on_part)
         if laid_out is not None:
             pdf, first_pages, scoped = laid_out
             return finish(pdf, appended, first_pages, APPENDED_MARGINS_MM, scoped=scoped)
@@ -75,7 +79,7 @@ def write_pdf(html: str, *, roots: list[Path],
 
 
 def _lay_out_in_pool(html: str, pool: LayoutPool, *, roots: list[Path], epoch: str,
-                     debug: bool):
+                     debug: bool, on_part: Callable[[int, int], None] | None = None):
     """The PDF (bytes or open pikepdf.Pdf), each anchor's page index, and whether its
     table headers have their scopes yet, laid out in ``pool``; None if the pool is
     broken (a worker died), to lay out here instead."""
@@ -84,7 +88,7 @@ def _lay_out_in_pool(html: str, pool: LayoutPool, *, roots: list[Path], epoch: s
     try:
         try:
             joined, first_pages = lay_out_in_parts(split_html(html), pool=pool, roots=roots,
-                                                   epoch=epoch, debug=debug)
+                                                   epoch=epoch, debug=debug, on_part=on_part)
             return joined, first_pages, True
         except CannotSplit:
             whole = pool.submit(Job(html, tuple(map(str, roots)), epoch, debug)).result()
