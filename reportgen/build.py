@@ -68,7 +68,8 @@ def _quiet(_step: str) -> None:
 def render_paper_pdf(workbook: Path, *, templates: Path | None = None,
                      previous: Path | None = None, html: bool = False, pdfa: bool = False,
                      pack: bool = False, debug: bool = False, jobs: int = 1,
-                     steps: Callable[[str], None] = _quiet) -> RenderedPaper:
+                     steps: Callable[[str], None] = _quiet,
+                     pool: LayoutPool | None = None) -> RenderedPaper:
     """Read, validate, analyse and lay out one paper (see :func:`build_paper`).
 
     ``pack`` leaves the running header and footer out: a meeting pack stamps its own
@@ -76,11 +77,13 @@ def render_paper_pdf(workbook: Path, *, templates: Path | None = None,
     parallel) and for PDF/A, the layout happens in ``jobs`` worker processes, started
     first so they are ready when the HTML is — one worker for ``jobs=1``, so that the
     paper is laid out the same way, and comes out the same bytes, whatever ``jobs`` is.
-    ``steps`` is told of each stage as it ends (the CLI's --verbose).
+    ``steps`` is told of each stage as it ends (the CLI's --verbose). A ``pool`` given
+    by the caller (``reportgen preview``'s warm one) is used instead of a new one.
     """
     with ExitStack() as stack:
-        pool = None
-        if not (pack or pdfa):
+        if pack or pdfa:
+            pool = None
+        elif pool is None:
             pool = stack.enter_context(LayoutPool(max(1, jobs)))
         report, problems = check_workbook(workbook)
         if report is None:
