@@ -118,12 +118,17 @@ def check_uploaded_paper(folder: Path, workbook: Path, place: str | None = None
     report, _ = check_workbook(workbook)
     if report is None:
         return []  # its own problems are reported by the build
-    return [Problem(f"appendix {appendix.number}: {appendix.file} is not among the uploaded "
-                    "files, and an uploaded workbook may append only files uploaded with it",
-                    file=workbook, sheet=place or "Appendices", cell=appendix.cell,
-                    hint=f"upload {appendix.file.name} with the workbook and name it "
-                         "without a folder")
-            for appendix in report.appendices if outside(folder, appendix.file)]
+    problems = []
+    for appendix in report.appendices:
+        if outside(folder, appendix.file):
+            sheet, _, cell = (appendix.cell or "Appendices!").rpartition("!")
+            problems.append(Problem(
+                f"appendix {appendix.number}: {appendix.file} is not among the uploaded "
+                "files, and an uploaded workbook may append only files uploaded with it",
+                file=workbook, sheet=f"{place} ({sheet})" if place else sheet or "Appendices",
+                cell=cell or None, hint=f"upload {appendix.file.name} with the workbook and "
+                                        "name it without a folder"))
+    return problems
 
 
 class Service:
@@ -303,8 +308,7 @@ class Service:
             problems = check_uploaded_paper(uploaded, workbook)
             if problems:
                 raise InputError(problems, workbook)
-        outdir.mkdir(parents=True, mode=0o700)
-        options = {}
+        options = {}  # outdir is made by the build, only when it writes (inside self.root, 0700)
         if "docx" in inspect.signature(build_paper).parameters:
             options["docx"] = True  # the Word export, where this version has it
         result = build_paper(workbook, outdir, previous=previous, html=True, manifest=True,
@@ -398,7 +402,7 @@ class Service:
                 if item.kind == "workbook" and item.paper.is_file() \
                         and not outside(uploaded, item.paper):
                     contained += check_uploaded_paper(uploaded, item.paper,
-                                                      f"item {item.number} appendices")
+                                                      f"item {item.number}")
             if contained:
                 raise InputError(contained, agenda_path)
         outdir.mkdir(parents=True, mode=0o700)

@@ -31,6 +31,7 @@ class Event:
     number: int
     kind: str  # "progress", "note", "end"
     data: dict
+    at: float = 0.0  # time.monotonic() when it happened
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class Job:
 
     def emit(self, kind: str, **data) -> None:
         with self._lock:
-            self.events.append(Event(next(self._count), kind, data))
+            self.events.append(Event(next(self._count), kind, data, time.monotonic()))
 
     def since(self, number: int) -> list[Event]:
         with self._lock:

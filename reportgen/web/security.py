@@ -16,7 +16,7 @@
 
 from __future__ import annotations
 
-import json
+import html
 import re
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from urllib.parse import parse_qsl, urlsplit
@@ -85,13 +85,17 @@ def upload_name(name: str | None, parameter: str) -> str:
     return name
 
 
-async def _respond(send, status: int, message: str, json_wanted: bool = False) -> None:
-    if json_wanted:
-        body, kind = json.dumps({"error": message}).encode(), b"application/json"
-    else:
-        body, kind = message.encode("utf-8"), b"text/plain; charset=utf-8"
+async def _respond(send, status: int, message: str) -> None:
+    """A small page of its own (the request never reached the application)."""
+    text = html.escape(message)
+    body = (f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>{text}'
+            f'</title></head><body><main><h1>This request was refused</h1><p>{text}</p>'
+            '</main></body></html>').encode()
+    kind = b"text/html; charset=utf-8"
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode()),
+                            (b"x-content-type-options", b"nosniff"),
+                            (b"content-security-policy", b"default-src 'none'"),
                             (b"connection", b"close")]})
     await send({"type": "http.response.body", "body": body})
 
@@ -178,5 +182,6 @@ class Guard:
 
 
 def _too_big(cap: int) -> str:
-    return (f"Refused: the upload is larger than {cap / 1024 / 1024:.0f} MB, the most this "
-            "page takes at once (send fewer or smaller files)")
+    size = f"{cap / 1024 / 1024:g} MB" if cap >= 1024 * 1024 else f"{cap / 1024:g} KB"
+    return (f"Refused: the upload is larger than {size}, the most this page takes at once "
+            "(send fewer or smaller files)")
