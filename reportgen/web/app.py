@@ -54,7 +54,9 @@ from reportgen.web.security import (
     traversal,
     upload_name,
 )
-from reportgen.workbook.validate import check_workbook
+from reportgen.workbook.reader import read_workbook
+from reportgen.workbook.schema import APPENDICES
+from reportgen.workbook.validate import as_text, check_workbook
 
 #: What each file a paper's build returns is called on the page, by the name of its
 #: field in :class:`reportgen.build.BuildResult`; a field not listed here (a new
@@ -111,10 +113,33 @@ def outside(folder: Path, path: Path | None) -> bool:
     return path is not None and not path.resolve().is_relative_to(folder.resolve())
 
 
+def place_uploaded_appendices(folder: Path, workbook: Path) -> None:
+    """Uploaded files arrive without folders: an appendix the uploaded workbook names
+    in a sub-folder (``appendices/plan.pdf``) is moved there from the upload of that
+    name, if that place is inside the upload's own folder."""
+    try:
+        raw = read_workbook(workbook)
+    except InputError:
+        return  # the build reports it
+    table = raw.tables.get(APPENDICES.name)
+    root = folder.resolve()
+    for row in table.rows if table is not None else []:
+        text = as_text(row.value("File"))
+        if not text or traversal(text):
+            continue
+        wanted = (workbook.parent / text).resolve()
+        arrived = root / Path(text).name
+        if wanted.is_relative_to(root) and wanted != arrived and not wanted.exists() \
+                and arrived.is_file():
+            wanted.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            arrived.rename(wanted)
+
+
 def check_uploaded_paper(folder: Path, workbook: Path, place: str | None = None
                          ) -> list[Problem]:
     """An uploaded workbook may append only PDFs uploaded with it: a file it names
     elsewhere on this computer would be sent back to whoever uploaded it."""
+    place_uploaded_appendices(folder, workbook)
     report, _ = check_workbook(workbook)
     if report is None:
         return []  # its own problems are reported by the build
@@ -126,8 +151,7 @@ def check_uploaded_paper(folder: Path, workbook: Path, place: str | None = None
                 f"appendix {appendix.number}: {appendix.file} is not among the uploaded "
                 "files, and an uploaded workbook may append only files uploaded with it",
                 file=workbook, sheet=f"{place} ({sheet})" if place else sheet or "Appendices",
-                cell=cell or None, hint=f"upload {appendix.file.name} with the workbook and "
-                                        "name it without a folder"))
+                cell=cell or None, hint=f"upload {appendix.file.name} with the workbook"))
     return problems
 
 
@@ -407,10 +431,11 @@ class Service:
                 raise InputError(contained, agenda_path)
         outdir.mkdir(parents=True, mode=0o700)
         self.packs.mkdir(exist_ok=True, mode=0o700)
-        for part in parts:
+        for index, part in enumerate(parts):
             label = f"{part.capitalize()} pack · " if len(parts) > 1 else ""
             options = PackOptions(part=part, draft=draft, manifest=True, jobs=self.jobs)
-            result = build_pack(agenda_path, self.packs, options, PackProgress(job, label))
+            result = build_pack(agenda_path, self.packs, options,
+                                PackProgress(job, label, index, len(parts)))
             written = [result.pdf, result.pdf.with_suffix(".manifest.json")]
             for path, what in zip(written, ("PDF", "Manifest"), strict=True):
                 if path.is_file():
@@ -446,7 +471,7 @@ class Service:
         kinds = {".pdf": "application/pdf", ".html": "text/html; charset=utf-8",
                  ".json": "application/json", ".docx": "application/vnd.openxmlformats-"
                  "officedocument.wordprocessingml.document"}
-        inline = output.path.suffix == ".pdf"
+        inline = output.path.suffix in (".pdf", ".html")  # the download link says download
         disposition = "inline" if inline else "attachment"
         headers = {"Content-Disposition": f'{disposition}; filename="{output.name}"',
                    "X-Content-Type-Options": "nosniff"}

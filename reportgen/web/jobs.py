@@ -63,6 +63,7 @@ class Job:
     cleanup: list[Path] = field(default_factory=list)  # removed when the job ends
     done: int = 0
     total: int = 0
+    fraction: float = 0.0  # of the whole job done, 0 to 1: only ever grows
     started: float = field(default_factory=time.monotonic)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _count: itertools.count = field(default_factory=itertools.count, repr=False)
@@ -79,13 +80,17 @@ class Job:
     def percent(self) -> int:
         if self.state in FINISHED:
             return 100
-        return round(100 * self.done / self.total) if self.total else 0
+        return round(100 * self.fraction)
+
+    def advance(self, fraction: float, text: str) -> None:
+        """The bar moves to ``fraction`` (never back)."""
+        self.fraction = max(self.fraction, min(1.0, fraction))
+        self.emit("progress", percent=self.percent, text=text)
 
     def step(self, text: str) -> None:
-        """One step done: the bar moves."""
-        self.done = min(self.done + 1, max(self.total, self.done + 1))
-        self.emit("progress", done=self.done, total=self.total, percent=self.percent,
-                  text=text)
+        """One of ``total`` steps done (a paper's build reports five)."""
+        self.done += 1
+        self.advance(self.done / self.total if self.total else 0.0, text)
 
     def output(self, label: str, path: Path | None) -> None:
         if path is not None and path.is_file():
@@ -99,19 +104,25 @@ class Job:
 
 class PackProgress(Progress):
     """The pack's progress reports (the same calls the CLI's bar gets) as job events.
-    A job building two packs adds the second pack's steps to its total."""
+    A job building ``count`` packs gives each an equal share of the bar; this one is
+    number ``index`` (from 0)."""
 
-    def __init__(self, job: Job, label: str = ""):
+    def __init__(self, job: Job, label: str = "", index: int = 0, count: int = 1):
         self.job = job
         self.label = label
+        self.index = index
+        self.count = count
+        self.done = 0
+        self.total = 0
 
     def start(self, total: int) -> None:
-        self.job.total += total
-        self.job.emit("progress", done=self.job.done, total=self.job.total,
-                      percent=self.job.percent, text=f"{self.label}started".strip())
+        self.done, self.total = 0, max(total, 1)
+        self.job.advance(self.index / self.count, f"{self.label}started".strip(" ·"))
 
     def __call__(self, label: str, step: str) -> None:
-        self.job.step(f"{self.label}{label}: {step}")
+        self.done = min(self.done + 1, self.total)
+        self.job.advance((self.index + self.done / max(self.total, 1)) / self.count,
+                         f"{self.label}{label}: {step}")
 
     def note(self, label: str, text: str) -> None:
         self.job.emit("note", text=f"{self.label}{label}: {text}")
@@ -131,7 +142,7 @@ class JobQueue:
     def submit(self, job: Job, work: Callable[[Job], None]) -> Job:
         self.jobs[job.id] = job
         self._order.append(job.id)
-        job.emit("progress", done=0, total=job.total, percent=0, text="waiting to start")
+        job.emit("progress", percent=0, text="waiting to start")
         self._waiting.put((job, work))
         return job
 
@@ -152,8 +163,7 @@ class JobQueue:
             job, work = entry
             job.state = "running"
             job.started = time.monotonic()
-            job.emit("progress", done=job.done, total=job.total, percent=job.percent,
-                     text="started")
+            job.emit("progress", percent=job.percent, text="started")
             try:
                 work(job)
                 job.state = "done"

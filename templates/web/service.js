@@ -10,7 +10,7 @@
   var source = new EventSource(box.getAttribute("data-events"));
   source.addEventListener("progress", function (event) {
     var data = JSON.parse(event.data);
-    bar.value = data.percent;
+    bar.setAttribute("value", String(data.percent));
     bar.textContent = data.percent + "%";
     status.textContent = data.percent + "% done: " + data.text;
   });
@@ -19,7 +19,7 @@
   });
   source.addEventListener("end", function () {
     source.close();
-    bar.value = 100;
+    bar.setAttribute("value", "100");
     status.textContent = "100% done";
     window.location.reload();
   });
