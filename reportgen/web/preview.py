@@ -38,8 +38,11 @@ from reportgen.web.events import stream, version_events
 from reportgen.web.pages import PageImages
 from reportgen.web.security import LOOPBACK_NAMES, Guard
 
-#: How long after a change the build starts (an editor's save is often two writes).
-DEBOUNCE_MS = 40
+#: The longest a burst of changes is gathered before the build starts.
+DEBOUNCE_MS = 400
+#: Quiet time after a change before the build starts (an editor's save is often
+#: several writes): short, since the build costs far more.
+STEP_MS = 50
 
 
 class Preview:
@@ -74,8 +77,26 @@ class Preview:
             self._pool.close()
             self._pool = None
 
+    def stamps(self) -> list[tuple[Path, int, int]]:
+        """Each input's modification time and size: a save during a build shows here."""
+        found = []
+        for path in sorted(self.inputs):
+            with contextlib.suppress(OSError):
+                info = path.stat()
+                found.append((path, info.st_mtime_ns, info.st_size))
+        return found
+
     def rebuild(self) -> None:
-        """Build the paper again, keeping the last good pages if it has problems."""
+        """Build the paper again; once more if an input was saved while it was read
+        (an editor's save is several writes: the first may be caught half-way)."""
+        for _ in range(3):
+            before = self.stamps()
+            self.build_once()
+            if self.stamps() == before:
+                return
+
+    def build_once(self) -> None:
+        """Build the paper, keeping the last good pages if it has problems."""
         started = time.monotonic()
         with self._lock:
             try:
@@ -121,7 +142,7 @@ class Preview:
         while not stop.is_set():
             folders = self.folders()
             for changes in watchfiles.watch(*folders, stop_event=stop, debounce=DEBOUNCE_MS,
-                                            step=20, yield_on_timeout=True,
+                                            step=STEP_MS, yield_on_timeout=True,
                                             rust_timeout=500, raise_interrupt=False):
                 if stop.is_set():
                     return
