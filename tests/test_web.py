@@ -285,8 +285,8 @@ def test_an_uploaded_workbook_may_not_append_a_file_from_elsewhere(folder, tmp_p
 
 
 def test_an_uploaded_agenda_may_not_name_a_paper_from_elsewhere(folder, built_paper):
-    agenda = ("meeting:\n  organisation: NHS Test\n  meeting: Governing Body\n"
-              "  date: 2018-11-14\nitems:\n  - number: '1'\n    title: Sneaky\n"
+    agenda = ("organisation: NHS Test\nmeeting: Governing Body\n"
+              "date: 2018-11-14\nitems:\n  - number: '1'\n    title: Sneaky\n"
               f"    paper: {built_paper}\n")
     with client_for(folder) as client:
         location = submit(client, "/pack", data={"parts": "public"}, files={
@@ -348,3 +348,26 @@ def test_the_server_removes_its_files_when_it_stops(folder):
     while root.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not root.exists()
+
+
+def test_an_uploaded_agenda_with_its_papers_becomes_a_pack(folder, built_paper):
+    agenda = ("organisation: NHS Test\nmeeting: Governing Body\n"
+              "date: 2018-11-14\nitems:\n  - number: '1'\n    title: Apologies\n"
+              "  - number: '2'\n    title: The framework\n    paper: framework.pdf\n")
+    with client_for(folder) as client:
+        location = submit(client, "/pack", data={"parts": "public", "draft": "yes"}, files=[
+            ("agenda", ("agenda.yaml", io.BytesIO(agenda.encode()), "application/yaml")),
+            ("papers", ("framework.pdf", built_paper.read_bytes(), "application/pdf"))])
+        events = wait_for(client, location)
+        assert events[-1]["state"] == "done", client.get(location).text
+        percents = [e["percent"] for e in events if e["event"] == "progress"]
+        assert percents == sorted(percents) and percents[-1] == 100
+        assert any("Pack: assembling" in e.get("text", "") for e in events)
+        job = next(iter(client.app.service.queue.jobs.values()))
+        assert [o.label for o in job.outputs] == ["Public pack: PDF", "Public pack: Manifest"]
+        assert job.outputs[0].name == "governing-body-2018-11-14-public-draft.pdf"
+        pdf = client.get(f"/jobs/{job.id}/files/{job.outputs[0].name}")
+        with pikepdf.open(io.BytesIO(pdf.content)) as opened, \
+                pikepdf.open(built_paper) as paper:
+            assert len(opened.pages) > len(paper.pages)
+        assert uploads_left(client) == []

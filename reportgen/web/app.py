@@ -427,8 +427,9 @@ class Service:
                         and not outside(uploaded, item.paper):
                     contained += check_uploaded_paper(uploaded, item.paper,
                                                       f"item {item.number}")
-            if contained:
-                raise InputError(contained, agenda_path)
+            if contained:  # with the agenda's own problems: every one at once
+                raise InputError([p for p in problems if p.severity == "error"] + contained,
+                                 agenda_path)
         outdir.mkdir(parents=True, mode=0o700)
         self.packs.mkdir(exist_ok=True, mode=0o700)
         for index, part in enumerate(parts):
