@@ -105,6 +105,22 @@ def test_an_upload_over_the_cap_is_refused(folder):
         assert uploads_left(client) == []
 
 
+def test_an_upload_over_the_cap_without_a_length_is_refused_as_it_arrives(folder):
+    def body():  # sent in chunks, with no Content-Length: counted as it comes
+        yield (b'--x\r\nContent-Disposition: form-data; name="workbook"; '
+               b'filename="a.xlsx"\r\n\r\n')
+        for _ in range(20):
+            yield b"\0" * 10_000
+
+    with client_for(folder, max_upload_bytes=50_000) as client:
+        response = client.post("/paper", content=body(), headers={
+            **SAME, "content-type": "multipart/form-data; boundary=x"})
+        assert response.status_code == 413
+        assert "Refused: the upload is larger than 48.8281 KB" in response.text
+        assert client.app.service.queue.jobs == {}
+        assert uploads_left(client) == []
+
+
 def test_an_upload_of_too_many_files_is_refused(folder):
     with client_for(folder, max_files=3) as client:
         files = [("appendices", (f"a{i}.pdf", io.BytesIO(b"%PDF-1.4"), "application/pdf"))
