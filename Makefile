@@ -40,6 +40,7 @@ test: venv
 # Benchmarks (not part of the tests): `make bench`, or `make bench QUICK=1` (< 1 minute).
 bench: venv
 	$(BIN)/python benchmarks/run.py $(if $(QUICK),--quick,)
+	$(BIN)/python benchmarks/preview.py $(if $(QUICK),--quick,)
 
 # The code is laid out by hand (ruff's formatter would rewrap it all): lint is `ruff check`.
 lint: venv

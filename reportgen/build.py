@@ -15,6 +15,7 @@ from reportgen.pdf.pages import inspect_appendix
 from reportgen.safeio import atomic_write_all, slugify
 
 if TYPE_CHECKING:  # the model's module takes a while to import; a missing file need not
+    from reportgen.pdf.pool import LayoutPool
     from reportgen.workbook.model import Report
 
 
@@ -68,7 +69,8 @@ def render_paper_pdf(workbook: Path, *, templates: Path | None = None,
                      previous: Path | None = None, html: bool = False, pdfa: bool = False,
                      pack: bool = False, debug: bool = False, jobs: int | None = 1,
                      docx: bool = False, steps: Callable[[str], None] = _quiet,
-                     parts: Callable[[int, int], None] | None = None) -> RenderedPaper:
+                     parts: Callable[[int, int], None] | None = None,
+                     pool: LayoutPool | None = None) -> RenderedPaper:
     """Read, validate, analyse and lay out one paper (see :func:`build_paper`).
 
     ``pack`` leaves the running header and footer out: a meeting pack stamps its own
@@ -77,7 +79,8 @@ def render_paper_pdf(workbook: Path, *, templates: Path | None = None,
     one per CPU) — one worker for ``jobs=1``, so that the paper is laid out the same
     way, and comes out the same bytes, whatever ``jobs`` is. They start once the inputs
     are checked (none for a broken workbook) and load WeasyPrint while this process
-    analyses the workbook and renders the HTML.
+    analyses the workbook and renders the HTML. A ``pool`` given by the caller
+    (``reportgen preview``'s warm one) is used instead of a new one.
     ``steps`` is told of each stage as it ends (the CLI's --verbose and progress), and
     ``parts(done, count)`` of each part of a paper laid out in parts. ``docx`` also
     makes the Word document, its charts drawn as PNG from the same figures.
@@ -117,8 +120,9 @@ def render_paper_pdf(workbook: Path, *, templates: Path | None = None,
     from reportgen.render.paper import render_paper
 
     with ExitStack() as stack:
-        pool = None
-        if not (pack or pdfa):
+        if pack or pdfa:
+            pool = None
+        elif pool is None:
             # Started now, so the workers import WeasyPrint and load the fonts on the
             # other CPUs while this process analyses, draws and renders the HTML.
             pool = stack.enter_context(LayoutPool(max(1, jobs or default_jobs())))

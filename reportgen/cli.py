@@ -562,6 +562,80 @@ def demo(folder: Path, jobs: int) -> None:
         f"again with reportgen build / reportgen pack.")
 
 
+@cli.command(cls=Command, epilog="""\b
+Examples:
+  reportgen serve                     the workbooks and agendas in this folder
+  reportgen serve papers/ --port 8080 --no-browser
+""")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; another than 127.0.0.1 lets other computers in "
+                   "(with a warning).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--no-browser", is_flag=True, help="Do not open the page in a browser.")
+@click.option("--jobs", type=click.IntRange(min=0), default=0,
+              help="Worker processes for a build (default: one per CPU).")
+def serve(folder: Path, host: str, port: int, no_browser: bool, jobs: int) -> None:
+    """A page in the browser for building papers and packs from the workbooks and
+    agendas in FOLDER (default: this folder), or from uploaded files: every problem
+    shown with its cell, progress as it builds, the files to download."""
+    # Imported here, not at the top: Starlette and uvicorn load only for this command.
+    from reportgen.pdf.pool import default_jobs
+    from reportgen.web import server
+    from reportgen.web.app import create_app
+
+    sock = server.bind(host, port)
+    address = server.url(host, sock.getsockname()[1])
+    exposed = server.exposed_warning(host, sock.getsockname()[1],
+                                     f"build papers from {folder.resolve()} and download them")
+    if exposed:
+        warn(exposed)
+    app = create_app(folder, hosts=server.allowed_hosts(host), jobs=jobs or default_jobs())
+    say(f"Serving {folder.resolve()} at {address} (Ctrl-C to stop)")
+    server.run(app, sock, open_url=None if no_browser else address)
+
+
+@cli.command(cls=Command, epilog="""\b
+Examples:
+  reportgen preview paper.xlsx
+  reportgen preview paper.xlsx --previous last-time.xlsx --port 8002
+""")
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--previous", type=click.Path(dir_okay=False, path_type=Path),
+              help="Workbook of the previous paper: adds what changed since then.")
+@click.option("--templates", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of templates searched before the built-in ones.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (another than 127.0.0.1 with a warning).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
+@click.option("--no-browser", is_flag=True, help="Do not open the page in a browser.")
+@click.option("--jobs", type=click.IntRange(min=0), default=0,
+              help="Layout worker processes (default: one per CPU).")
+def preview(workbook: Path, previous: Path | None, templates: Path | None, host: str,
+            port: int, no_browser: bool, jobs: int) -> None:
+    """The paper's pages in the browser, built again whenever the WORKBOOK, its previous
+    workbook, an appended PDF or a template is saved; problems are shown over the last
+    good pages."""
+    # Imported here, not at the top: Starlette, uvicorn and watchfiles load only here.
+    from reportgen.pdf.pool import default_jobs
+    from reportgen.web import server
+    from reportgen.web.preview import Preview, create_preview_app
+
+    if not workbook.is_file():
+        raise ReportgenError(f"{workbook}: file not found")
+    sock = server.bind(host, port)
+    address = server.url(host, sock.getsockname()[1])
+    exposed = server.exposed_warning(host, sock.getsockname()[1],
+                                     f"see the paper built from {workbook.resolve()}")
+    if exposed:
+        warn(exposed)
+    live = Preview(workbook, previous=previous, templates=templates,
+                   jobs=jobs or default_jobs())
+    app = create_preview_app(live, hosts=server.allowed_hosts(host))
+    say(f"Previewing {workbook} at {address} (Ctrl-C to stop)")
+    server.run(app, sock, open_url=None if no_browser else address)
+
+
 def main() -> None:
     try:
         cli(prog_name="reportgen")

@@ -16,6 +16,11 @@ wheel=$(ls "$work"/dist/nhs_reportgen-*.whl)
 quiet_pip "$work/venv/bin/pip" install --quiet "$wheel"
 cd "$work"  # nothing of the checkout is on the path here
 "$work/venv/bin/reportgen" --version
+# The web pages' templates and assets ship too (reportgen serve / preview).
+"$work/venv/bin/python" -c "from reportgen.render.environment import BUILTIN_TEMPLATES as t
+for name in ('base.html', 'job.html', 'preview.html', 'service.css', 'service.js', 'preview.js'):
+    assert (t / 'web' / name).is_file(), name
+import reportgen.web.app, reportgen.web.preview"
 "$work/venv/bin/reportgen" --quiet demo "$work/demo"
 "$work/venv/bin/reportgen" check --quiet "$work"/demo/*.pdf
 for name in organisational-development-framework-update-2018-2019.pdf \

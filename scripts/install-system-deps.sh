@@ -7,9 +7,13 @@
 #   fonts-noto-color-emoji   emoji typed into cells
 #   poppler-utils, qpdf      pdftoppm/pdftotext/qpdf for checking output
 #   libreoffice-writer       soffice --headless: the tests convert the .docx to PDF
+#   chromium                 the browser the tests of `reportgen serve`/`preview` drive
+#   npm (if no npm)          fetches axe-core for those tests (tests/.axe, git-ignored)
 set -euo pipefail
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2
-          fonts-dejavu-core fonts-noto-color-emoji poppler-utils qpdf libreoffice-writer)
+          fonts-dejavu-core fonts-noto-color-emoji poppler-utils qpdf libreoffice-writer
+          chromium)
+command -v npm >/dev/null || packages+=(npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
