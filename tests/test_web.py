@@ -335,7 +335,8 @@ def test_a_paper_builds_and_every_file_it_wrote_is_linked(folder):
         assert percents == sorted(percents) and percents[-1] == 100 and len(set(percents)) >= 5
         page = client.get(location).text
         job = next(iter(client.app.service.queue.jobs.values()))
-        assert [o.label.split(" (")[0] for o in job.outputs] == ["PDF", "HTML twin", "Manifest"]
+        labels = [o.label.split(" (")[0] for o in job.outputs]
+        assert labels == ["PDF", "HTML twin", "Word document", "Manifest"]
         for output in job.outputs:
             assert f'href="/jobs/{job.id}/files/{output.name}"' in page
         pdf = client.get(f"/jobs/{job.id}/files/test-framework-update-2018-2019.pdf")

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Callable
 
 from starlette.responses import StreamingResponse
 
-from reportgen.web.jobs import FINISHED, Job
+from reportgen.web.jobs import Job
 
 POLL_SECONDS = 0.05
 KEEP_ALIVE_SECONDS = 10.0
@@ -40,8 +40,8 @@ async def job_events(job: Job) -> AsyncIterator[str]:
             yield encode(event.kind, event.data)
             if event.kind == "end":
                 return
-        if not fresh and job.state in FINISHED and not job.since(number):
-            return
+        # Not ended by job.state: the queue sets the state, removes the uploads, and only
+        # then adds the "end" event, which the page waits for.
         await asyncio.sleep(POLL_SECONDS)
         quiet = 0.0 if fresh else quiet + POLL_SECONDS
         if quiet >= KEEP_ALIVE_SECONDS:

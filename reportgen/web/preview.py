@@ -86,11 +86,26 @@ class Preview:
                 found.append((path, info.st_mtime_ns, info.st_size))
         return found
 
+    def settled(self, quiet: float = 0.25, longest: float = 3.0
+                ) -> list[tuple[Path, int, int]]:
+        """The stamps once no input has changed for ``quiet`` seconds (at most
+        ``longest``): a save is several writes, and a half-written workbook must not be
+        shown as "damaged"."""
+        deadline = time.monotonic() + longest
+        stamps = self.stamps()
+        while time.monotonic() < deadline:
+            time.sleep(quiet)
+            again = self.stamps()
+            if again == stamps:
+                break
+            stamps = again
+        return stamps
+
     def rebuild(self) -> None:
         """Build the paper again; once more if an input was saved while it was read
         (an editor's save is several writes: the first may be caught half-way)."""
         for _ in range(3):
-            before = self.stamps()
+            before = self.settled()
             self.build_once()
             if self.stamps() == before:
                 return
