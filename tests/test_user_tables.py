@@ -170,3 +170,166 @@ def test_extra_cover_fields_and_the_purpose_tick_row(plan_pdf):
     assert cover.index("Previous GB") < cover.index("Executive lead") < cover.index(
         "BAF risk") < cover.index("CQC domain") < cover.index("Confidential")
     assert "Paper is for ☒ Approval ☐ Discussion ☐ Noting ☒ Assurance ☐ Information" in cover
+
+
+# -- hostile and mistaken Table sheets: each refused naming its cell ----------------------
+
+def one_section(*paragraphs: str) -> list[list]:
+    return [[1, "Introduction", None, None, paragraphs[0]],
+            *[[None, None, None, None, p] for p in paragraphs[1:]]]
+
+
+def refused(workbook: Path, out: Path, *expected: str) -> str:
+    """Build ``workbook``: exit 1, each expected line in the message, no traceback,
+    nothing written, the workbook untouched."""
+    before = workbook.read_bytes()
+    result = run_cli("build", workbook, "-o", out)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and "bug" not in result.output.lower()
+    for line in expected:
+        assert line in result.output, result.output
+    assert not out.exists() or not any(out.iterdir())
+    assert workbook.read_bytes() == before
+    return result.output
+
+
+def with_sheet(path: Path, name: str, rows: list[list], merges: tuple[str, ...] = ()) -> Path:
+    book = openpyxl.load_workbook(path)
+    ws = book.create_sheet(name)
+    for values in rows:
+        ws.append(values)
+    for cells in merges:
+        ws.merge_cells(cells)
+    book.save(path)
+    return path
+
+
+def placed(tmp_path: Path, *paragraphs: str) -> Path:
+    return paper_workbook(tmp_path / "paper.xlsx", sections=one_section(*paragraphs))
+
+
+def test_a_reference_naming_no_table_sheet_gets_a_did_you_mean(tmp_path):
+    path = add_table(placed(tmp_path, "Scores:\n[[Table: Competency score]]"),
+                     "Table Competency scores", COMPETENCY)
+    refused(path, tmp_path / "out", "Sections!E2: [[Table: Competency score]] names no Table "
+            "sheet (did you mean [[Table: Competency scores]]?)")
+    path = placed(tmp_path, "[[Table: Risks]]")
+    refused(path, tmp_path / "out", "Sections!E2: [[Table: Risks]] names no Table sheet (add "
+            "a sheet named 'Table Risks')")
+
+
+def test_two_sheets_giving_the_same_table_name_are_refused(tmp_path):
+    path = add_table(add_table(placed(tmp_path, "[[Table: 7S]]"), "Table 7S", SEVEN_S),
+                     "Table - 7S", SEVEN_S)
+    refused(path, tmp_path / "out", "Table - 7S: gives the same table name '7S' as sheet "
+            "'Table 7S' (rename one of the two sheets, so [[Table: name]] says which is meant)")
+
+
+@pytest.mark.parametrize(("rows", "merges", "expected"), [
+    ([], (), "Table Scores!A1: this Table sheet is empty (type the table's header row"),
+    ([["Team", None, "Score"], ["A", 1, 2]], (),
+     "Table Scores!B1: this column has no heading (type its heading: every column of a "
+     "table needs one)"),
+    ([["Team", "Score", "score "], ["A", 1, 2]], (),
+     'Table Scores!C1: heading "score" is used twice (first at B1) (give each column its own '
+     "heading)"),
+    ([[2017, 2018, 2019], [1, 2, 3]], (),
+     "Table Scores!1:1: the first row is all numbers: it is read as the header, and a table "
+     "needs column headings (type a row of headings above the figures)"),
+    ([["Team", "Score"]], (),
+     "Table Scores!A2: the table has a header row but no rows under it"),
+    ([["Team", "Score"], ["A", 1, "stray"]], (),
+     "Table Scores!C2: value outside the table: its column has no heading (the header is "
+     "A1:B1) (type a heading in C1, or delete the value)"),
+    ([["Team", "Score"], ["A", 1], ["B", None], ["C", 3]], ("B2:B3",),
+     "Table Scores!B2:B3: merged cells in a table (unmerge them and fill in each cell: a "
+     "merged cell cannot say which rows or columns it belongs to)"),
+    ([["Team", "Score"], ["A", "#REF!"]], (), "Table Scores!B2: Excel error #REF!"),
+])
+def test_a_table_sheet_without_a_proper_header_or_with_merges_is_refused(
+        tmp_path, rows, merges, expected):
+    path = with_sheet(placed(tmp_path, "[[Table: Scores]]"), "Table Scores", rows, merges)
+    refused(path, tmp_path / "out", expected)
+
+
+def test_references_that_cannot_place_a_table(tmp_path):
+    path = add_table(placed(tmp_path, "As [[Table: Scores]] shows, all is well.",
+                            "[[Table: Scores]]", "[[Table: scores]]"), "Table Scores",
+                     COMPETENCY)
+    refused(path, tmp_path / "out",
+            "Sections!E2: [[Table: Scores]] must be on a line of its own: it places the table "
+            "there (put it on a line by itself (Alt+Enter before and after it))",
+            "Sections!E4: [[Table: scores]] places the table a second time (first at "
+            "Sections!E3) (a table is printed once: delete one of the two)")
+
+
+def test_a_markdown_pipe_table_in_a_paragraph_is_refused(tmp_path):
+    path = placed(tmp_path, "Scores:\n| Team | Score |\n|---|---:|\n| A | 3 |")
+    refused(path, tmp_path / "out", "Sections!E2: line 2 is a table typed with | characters, "
+            "which would print as typed (put the table on a sheet named 'Table <name>' and "
+            "place it here with [[Table: <name>]] on a line of its own)")
+    # A delimiter row alone is enough; one line with bars in it is just text.
+    path = placed(tmp_path, "Team | Score\n--- | ---")
+    refused(path, tmp_path / "out", "Sections!E2: line 2 is a table typed with | characters")
+    path = placed(tmp_path, "Either | or: both are fine.")
+    result = run_cli("validate", path)
+    assert result.exit_code == 0, result.output
+
+
+def test_a_title_merged_across_the_table_is_its_caption(tmp_path):
+    path = with_sheet(placed(tmp_path, "[[Table: 1]]"), "Table1",
+                      [["Table 4: Risks scored above 15"], ["Risk", "Score"], ["Cyber", 16]],
+                      merges=("A1:B1",))
+    result = run_cli("build", path, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert ("Table1!A1: the title's own number (\"Table 4:\") is left out: the paper numbers "
+            "its tables, and this is Table 1") in result.output
+    text = all_text(next((tmp_path / "out").glob("*.pdf")))
+    assert "Table 1: Risks scored above 15" in text and "Table 4" not in text
+
+
+def test_a_table_no_paragraph_places_is_printed_at_the_end_of_the_body_with_a_note(tmp_path):
+    path = add_table(placed(tmp_path, "Opening."), "Table Competency scores", COMPETENCY)
+    path = add_table(path, "Table Sci", [["Measure", "Value"], ["Big", 1.5e9]],
+                     formats={2: "0.00E+00"})
+    result = run_cli("build", path, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert ("Table Competency scores!A1: table 'Competency scores' is placed by no paragraph; "
+            "it is printed at the end of the report body, as Table 1") in result.output
+    assert ('Table Sci!B2: number format "0.00E+00" is not one reportgen can read; the number '
+            "is printed as 1500000000") in result.output
+    text = all_text(next((tmp_path / "out").glob("*.pdf")))
+    body = text[text.index("1.1 Opening."):text.index("Action progress")]
+    assert "Table 1: Competency scores" in body and "Table 2: Sci" in body
+    assert body.index("Table 1") < body.index("Table 2")
+    assert "1500000000" in body
+
+
+def test_a_wide_long_table_is_landscape_with_its_header_on_every_page(tmp_path):
+    header = ["Ref", "Course", "Staff group", "Required", "Trained", "Compliance",
+              "Due", "Owner"]
+    rows = [[f"T{i:02d}", f"Course {i}\nrefresher", "Nursing", 120 + i, 100 + i,
+             (100 + i) / (120 + i), date(2019, 1 + i % 12, 1), "Head of Learning"]
+            for i in range(1, 61)]
+    path = add_table(placed(tmp_path, "Training:\n[[Table: Training matrix]]\nAfter it."),
+                     "Table Training matrix", [header, *rows],
+                     formats={4: "#,##0", 5: "#,##0", 6: "0%", 7: "mmm yyyy"})
+    result = run_cli("build", path, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    with pdfplumber.open(next((tmp_path / "out").glob("*.pdf"))) as doc:
+        pages = [(p.width > p.height, p.extract_text() or "") for p in doc.pages]
+    table_pages = [(wide, text) for wide, text in pages if re.search(r"\bT\d\d\b", text)]
+    assert len(table_pages) >= 2
+    for wide, text in table_pages:
+        assert wide, "a table of 8 columns is on landscape pages"
+        assert "Ref Course Staff group Required Trained Compliance Due Owner" in text
+    # Every row whole on one page: its reference, its second line and its owner together.
+    for i in range(1, 61):
+        page = next(text for _, text in table_pages if f"T{i:02d} " in text)
+        line = next(line for line in page.splitlines() if line.startswith(f"T{i:02d} "))
+        assert line.endswith("Head of Learning") and f"{(100 + i) / (120 + i):.0%}" in line
+    assert "Jan 2019" in table_pages[0][1] or "Feb 2019" in table_pages[0][1]
+    # Text before the table stays on its portrait page; the text after it follows.
+    before = next(i for i, (_, text) in enumerate(pages) if "Training:" in text)
+    after = next(i for i, (_, text) in enumerate(pages) if "After it." in text)
+    assert not pages[before][0] and not pages[after][0] and after > before

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from reportgen.workbook.schema import Status
+from reportgen.workbook.schema import Status, table_key
 
 
 @dataclass(frozen=True)
@@ -205,7 +205,6 @@ class Report:
     tables: list[UserTable] = field(default_factory=list)  # in the order printed
 
     def table(self, name: str) -> UserTable | None:
-        """The table a paragraph places as [[Table: name]] (case and spacing ignored)."""
-        key = " ".join(name.split()).casefold()
-        return next((t for t in self.tables if " ".join(t.name.split()).casefold() == key),
-                    None)
+        """The table a paragraph places as [[Table: name]] (case, spacing, hyphens and
+        underscores ignored)."""
+        return next((t for t in self.tables if table_key(t.name) == table_key(name)), None)

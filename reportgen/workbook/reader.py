@@ -30,6 +30,7 @@ from reportgen.workbook.schema import (
     USER_TABLE_SHEET,
     Column,
     TableSheet,
+    table_key,
 )
 
 #: How far down a sheet to look for its header row (title rows may sit above it).
@@ -529,7 +530,7 @@ def read_user_tables(reader: Reader, problems: list[Problem]) -> list[RawUserTab
         table = _read_user_table(reader, sheet, problems)
         if table is None:
             continue
-        key = normalise(table.name)
+        key = table_key(table.name)
         if key in names:
             problems.append(_problem(
                 reader, sheet, None,

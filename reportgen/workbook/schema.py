@@ -320,6 +320,15 @@ USER_TABLE_SHEET = re.compile(r"^\s*table(?![^\W\d_])[\s\-–—_.,;]*(.*)$",
                               re.IGNORECASE | re.DOTALL)
 #: Where a paragraph places one: [[Table: Competency scores]] on a line of its own.
 TABLE_REFERENCE = re.compile(r"\[\[\s*table\s*:\s*([^\[\]\n]*?)\s*\]\]", re.IGNORECASE)
+
+
+def table_key(name: str) -> str:
+    """A table's name as compared: case, spacing, hyphens, underscores and trailing
+    punctuation ignored ("Competency-scores" and "competency scores" are one name)."""
+    text = " ".join(re.sub(r"[-_–—]+", " ", str(name)).split()).casefold()
+    return re.sub(r"[\s:?*.]+$", "", text)
+
+
 #: A table of more columns than this is printed on a landscape page.
 WIDE_TABLE_COLUMNS = 6
 

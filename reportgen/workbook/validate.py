@@ -42,7 +42,6 @@ from reportgen.workbook.reader import (
     RawWorkbook,
     Row,
     Table,
-    normalise,
     read_workbook,
 )
 from reportgen.workbook.schema import (
@@ -67,6 +66,7 @@ from reportgen.workbook.schema import (
     WORKFORCE,
     YES_WORDS,
     Status,
+    table_key,
 )
 
 #: Larger numbers than this in a cell are refused: no paper's figure is a trillion.
@@ -837,7 +837,7 @@ class Validator:
         """The "Table ..." sheets, numbered in the order the paper prints them: where a
         paragraph places each ([[Table: name]] on a line of its own), then those no
         paragraph places, at the end of the report body (each named in a warning)."""
-        raw = {normalise(t.name): t for t in self.raw.user_tables}
+        raw = {table_key(t.name): t for t in self.raw.user_tables}
         placed: dict[str, str] = {}  # table name as compared -> paragraph cell
         for section in sections:
             for paragraph in section.paragraphs:
@@ -849,7 +849,7 @@ class Validator:
         unplaced = [t for key, t in raw.items() if key not in placed]
         tables = []
         for number, table in enumerate([*order, *unplaced], start=1):
-            where = placed.get(normalise(table.name))
+            where = placed.get(table_key(table.name))
             if where is None:
                 self.problem(table.sheet, table.title_ref or table.header[0].ref,
                              f"table '{table.name}' is placed by no paragraph; it is printed "
@@ -862,7 +862,7 @@ class Validator:
     def place(self, match: re.Match[str], line: str, raw: dict[str, RawUserTable],
               placed: dict[str, str], sheet: str, ref: str, cell: str) -> None:
         name = match.group(1)
-        key = normalise(name)
+        key = table_key(name)
         if line.strip() != match.group(0):
             self.problem(sheet, ref, f"[[Table: {name}]] must be on a line of its own: it "
                          "places the table there", "put it on a line by itself (Alt+Enter "
@@ -871,8 +871,8 @@ class Validator:
         if key not in raw:
             names = [t.name for t in raw.values()]
             close = difflib.get_close_matches(name, names, n=1, cutoff=0.5) or [
-                n for n in names if normalise(n).startswith(key) or key.startswith(
-                    normalise(n))][:1]
+                n for n in names if table_key(n).startswith(key) or key.startswith(
+                    table_key(n))][:1]
             hint = (f"did you mean [[Table: {close[0]}]]?" if close else
                     f"add a sheet named 'Table {name}'" + (
                         f"; the Table sheets are {', '.join(names)}" if names else ""))
