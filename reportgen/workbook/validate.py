@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.errors import InputError, Problem
-from reportgen.workbook.dates import long_date, read_date
+from reportgen.workbook.dates import read_date
 from reportgen.workbook.formats import show
 from reportgen.workbook.model import (
     Action,
@@ -800,8 +800,6 @@ class Validator:
                 self.unread_format(PAPER_SHEET, entry.ref, entry.number_format or "",
                                    shown.text)
             text = shown.text
-            if isinstance(entry.value, date) and not entry.number_format:
-                text = long_date(entry.value)
             if entry.value is None:
                 self.problem(PAPER_SHEET, entry.ref, f"'{entry.field}' has no value; the "
                              "cover shows it empty", "fill it in, or delete the row",
