@@ -137,12 +137,13 @@ def _style_header(sheet, count: int) -> None:
     sheet.freeze_panes = "A2"
 
 
-def add_dropdown(sheet, cells: str, choices, prompt: str) -> None:
-    """A list to choose from in ``cells`` (the agenda starter uses it too)."""
+def add_dropdown(sheet, cells: str, choices, prompt: str, only: bool = True) -> None:
+    """A list to choose from in ``cells`` (the agenda starter uses it too); with
+    ``only`` False other text may be typed too (several choices, comma-separated)."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
     validation = DataValidation(type="list", formula1='"' + ",".join(choices) + '"',
-                                allow_blank=True, showErrorMessage=True,
+                                allow_blank=True, showErrorMessage=only,
                                 errorTitle="Not in the list", error=prompt,
                                 promptTitle="Choose", prompt=prompt, showInputMessage=True)
     sheet.add_data_validation(validation)
@@ -210,6 +211,9 @@ def _paper(book) -> None:
             validation.add(f"B{row}")
         elif spec.kind == "choice":
             add_dropdown(sheet, f"B{row}", spec.choices, "Choose from the list")
+        elif spec.kind == "purpose":
+            add_dropdown(sheet, f"B{row}", spec.choices, "Choose from the list, or type "
+                         "several separated by commas", only=False)
 
 
 def _table(book, spec) -> None:
