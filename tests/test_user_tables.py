@@ -333,3 +333,13 @@ def test_a_wide_long_table_is_landscape_with_its_header_on_every_page(tmp_path):
     before = next(i for i, (_, text) in enumerate(pages) if "Training:" in text)
     after = next(i for i, (_, text) in enumerate(pages) if "After it." in text)
     assert not pages[before][0] and not pages[after][0] and after > before
+
+
+def test_a_sheet_almost_named_as_a_table_sheet_is_named_in_a_warning(tmp_path):
+    path = with_sheet(placed(tmp_path, "Opening."), "Tables", [["Team", "Score"], ["A", 1]])
+    result = run_cli("validate", path)
+    assert result.exit_code == 0, result.output
+    assert "Tables" in result.output and "is not read: it is not a Table sheet" in result.output
+    result = run_cli("validate", path, "--format", "json")
+    assert ("a Table sheet is named \\\"Table\\\", a space and the table's name, e.g. 'Table "
+            "Competency scores'") in result.output

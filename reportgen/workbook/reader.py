@@ -681,7 +681,12 @@ def _other_sheets(reader: Reader, problems: list[Problem]) -> None:
         if normalise(sheet) in known or is_user_table(sheet):
             continue
         spec = meant.get(sheet)
-        if spec is None:
+        if spec is None and normalise(sheet).startswith("table"):
+            problems.append(_problem(
+                reader, sheet, None, f"sheet '{sheet}' is not read: it is not a Table sheet",
+                "a Table sheet is named \"Table\", a space and the table's name, e.g. "
+                "'Table Competency scores'", "warning"))
+        elif spec is None:
             problems.append(_problem(
                 reader, sheet, None, f"sheet '{sheet}' is not used by reportgen; it is ignored",
                 "the sheets read are " + ", ".join([PAPER_SHEET, *(t.name for t in TABLE_SHEETS)])
