@@ -343,3 +343,32 @@ def test_a_sheet_almost_named_as_a_table_sheet_is_named_in_a_warning(tmp_path):
     result = run_cli("validate", path, "--format", "json")
     assert ("a Table sheet is named \\\"Table\\\", a space and the table's name, e.g. 'Table "
             "Competency scores'") in result.output
+
+
+@pytest.mark.parametrize(("value", "code", "shown"), [
+    (0.2645, "0.0%", "26.5%"), (0.2645, "0%", "26%"), (0.5, "0.00%", "50.00%"),
+    (12345.6, "#,##0", "12,346"), (12345.6, "#,##0.00", "12,345.60"), (3, "0.0", "3.0"),
+    (-1234, "#,##0 ;(#,##0)", "(1,234)"), (-1234.5, '"£"#,##0.00', "-£1,234.50"),
+    (1234.5, "[$£-809]#,##0.00", "£1,234.50"), (1234567, '#,##0,"k"', "1,235k"),
+    (0, '0.00;-0.00;"–"', "–"), (5, '0 "staff"', "5 staff"), (1, "[Red]0.0", "1.0"),
+    (2.675, "0.00", "2.68"), (0.1 + 0.2, None, "0.3"), (1 / 3, "General", "0.3333333333"),
+    (7, "000", "007"), (12, "@", "12"),
+    (date(2018, 11, 14), "mm-dd-yy", "14/11/2018"),
+    (date(2018, 11, 14), "d mmm yyyy", "14 Nov 2018"),
+    (date(2018, 11, 1), "mmmm yyyy", "November 2018"),
+    (date(2018, 11, 1), "mmm-yy", "Nov 2018"),
+])
+def test_cells_read_as_their_number_format_shows_them(value, code, shown):
+    from reportgen.workbook.formats import show
+
+    result = show(value, code)
+    assert result.text == shown and result.unread is None
+    assert result.number == (not isinstance(value, date))
+
+
+@pytest.mark.parametrize("code", ["0.00E+00", "# ?/?", "[>100]0;0.0"])
+def test_a_number_format_that_cannot_be_read_is_general_and_said(code):
+    from reportgen.workbook.formats import show
+
+    result = show(2.5, code)
+    assert result.text == "2.5" and result.unread == code
