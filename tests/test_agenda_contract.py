@@ -535,10 +535,12 @@ def test_a_papers_own_workbook_warnings_are_shown_with_its_file(tmp_path):
         agenda.replace("meeting: Board Meeting", "meeting: Governing Body Meeting")
         .replace("2026-01-14", "2018-11-14"))
     output = refused(tmp_path / "agenda.yaml", tmp_path / "out", "--strict")
-    assert re.search(r"od\.xlsx: Paper!A\d+: item 9: \"Sponser\" is not a Paper field; it "
-                     r"is ignored \(a warning, which --strict treats as an error\)", output)
+    assert re.search(r"od\.xlsx: Paper!A\d+: item 9: \"Sponser\" is not a built-in Paper "
+                     r"field; it is printed on the cover as a field of its own \(did you mean "
+                     r"'Sponsor'\?; a warning, which --strict treats as an error\)", output)
     result = run_cli("pack", tmp_path / "agenda.yaml", "-o", tmp_path / "out", "--jobs", "1")
     assert result.exit_code == 0, result.output
-    assert re.search(r"Warning: od\.xlsx: Paper!A\d+: item 9: \"Sponser\" is not a Paper "
-                     r"field; it is ignored\n", result.output), result.output
+    assert re.search(r"Warning: od\.xlsx: Paper!A\d+: item 9: \"Sponser\" is not a built-in "
+                     r"Paper field; it is printed on the cover as a field of its own \(did you "
+                     r"mean 'Sponsor'\?\)\n", result.output), result.output
     assert result.output.count("Warning:") == 1  # its cover sheet matches the agenda

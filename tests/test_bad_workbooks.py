@@ -281,9 +281,10 @@ WARNING_CASES = {
                    "Actions!A3: blank rows 3, 4 skipped"),
     "overdue-not-started": (with_actions(action(status="Not started", due=date(2018, 10, 1))),
                             'Actions!F2: due 01/10/2018, before the meeting, but "Not started"'),
-    "unknown-paper-field": (lambda p: edit(paper_workbook(p),
-                                           lambda b: b["Paper"].append(["Colour", "blue"])),
-                            'Paper!A19: "Colour" is not a Paper field; it is ignored'),
+    "paper-field-like-a-built-in": (
+        lambda p: edit(paper_workbook(p), lambda b: b["Paper"].append(["Authors", "blue"])),
+        'Paper!A19: "Authors" is not a built-in Paper field; it is printed on the cover as a '
+        "field of its own (did you mean 'Author'?)"),
 }
 
 

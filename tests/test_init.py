@@ -16,7 +16,8 @@ def test_starter_has_every_sheet_header_dropdowns_and_instructions(tmp_path):
     result = run_cli("init", path)
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Instructions", "Paper", *[s.name for s in TABLE_SHEETS]]
+    assert book.sheetnames == ["Instructions", "Paper", *[s.name for s in TABLE_SHEETS],
+                              "Table Competency scores"]
     for spec in TABLE_SHEETS:
         sheet = book[spec.name]
         assert [c.value for c in sheet[1]] == [c.name for c in spec.columns]
@@ -31,7 +32,7 @@ def test_starter_has_every_sheet_header_dropdowns_and_instructions(tmp_path):
     assert ("Actions", statuses) in lists
     assert ("Assurance", '"Yes,No"') in lists
     assert ("Assurance", '"Yes – detail in report,No"') in lists
-    assert ("Paper", '"Approve,Discuss,Note,Assurance"') in lists
+    assert ("Paper", '"Approve,Discuss,Note,Assurance,Information"') in lists
     instructions = " ".join(str(c.value) for row in book["Instructions"].iter_rows()
                             for c in row if c.value)
     assert "Progress note" in instructions and "reportgen build" in instructions

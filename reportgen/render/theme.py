@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.errors import ReportgenError, TemplateError
+from reportgen.render.cover import read_cover_list
 from reportgen.safeio import load_yaml, read_regular_file
 
 THEME_FILE = "theme.yaml"
@@ -31,6 +32,8 @@ class Theme:
     text_colour: str = "#231F20"
     logo: str | None = None  # file name inside a template folder
     logo_alt: str | None = None
+    #: The cover's built-in fields in the order given, each (field, label or None).
+    cover: tuple[tuple[str, str | None], ...] = ()
 
 
 def load_theme(user_dir: Path | None) -> Theme:
@@ -61,9 +64,14 @@ def load_theme(user_dir: Path | None) -> Theme:
             logo_image(user_dir, str(data["logo"]))
         except TemplateError as exc:
             problems.append(f"{path}: {exc}")
+    cover: tuple[tuple[str, str | None], ...] = ()
+    if "cover" in data:
+        cover, wrong = read_cover_list(data["cover"])
+        problems += [f"{path}: {problem}" for problem in wrong]
     if problems:
         raise TemplateError("\n".join(problems))
-    return Theme(**{key: str(value) for key, value in data.items()})
+    return Theme(**{key: str(value) for key, value in data.items() if key != "cover"},
+                 cover=cover)
 
 
 def _reason(exc: ReportgenError) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from reportgen.workbook.schema import Status
+from reportgen.workbook.schema import Status, table_key
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,19 @@ class Paper:
     strategic_principles: tuple[str, ...] = ()
     action_table_title: str = "Action progress"
     metrics_table_title: str = "Metrics"
+    #: Every purpose category given, in order (purpose_category is the first).
+    purpose_categories: tuple[str, ...] = ()
+    #: Paper rows that are not built-in fields, in the workbook's order.
+    extra_fields: tuple[CoverField, ...] = ()
+
+
+@dataclass(frozen=True)
+class CoverField:
+    """A cover-sheet row of the organisation's own ("BAF risk reference")."""
+
+    label: str
+    value: str  # as Excel shows it; dates as UK long dates
+    cell: str  # "Paper!B21", for messages
 
 
 @dataclass(frozen=True)
@@ -146,6 +159,36 @@ class HistoryRow:
     note: str | None = None
 
 
+@dataclass(frozen=True)
+class TableCell:
+    """A cell of a table of the user's own, as Excel shows it."""
+
+    text: str
+    number: bool = False  # a number (or duration): printed right-aligned
+
+
+@dataclass(frozen=True)
+class UserTable:
+    """A "Table ..." sheet, numbered in the order the paper prints it."""
+
+    name: str  # as [[Table: name]] names it
+    caption: str  # without its number: the title row, or the name
+    sheet: str
+    header: tuple[TableCell, ...]
+    rows: tuple[tuple[TableCell, ...], ...]
+    number: int
+    placed_at: str | None = None  # "Sections!E7"; None: printed at the end of the body
+    wide: bool = False  # printed on a landscape page
+
+    @property
+    def numeric_columns(self) -> tuple[bool, ...]:
+        """Columns whose filled cells are all numbers (their heading is right-aligned)."""
+        return tuple(
+            any(row[i].text for row in self.rows)
+            and all(row[i].number for row in self.rows if row[i].text)
+            for i in range(len(self.header)))
+
+
 @dataclass
 class Report:
     """Everything one workbook says, validated."""
@@ -159,3 +202,9 @@ class Report:
     appendices: list[Appendix]
     workforce: list[WorkforceMeasure] = field(default_factory=list)
     history: list[HistoryRow] = field(default_factory=list)
+    tables: list[UserTable] = field(default_factory=list)  # in the order printed
+
+    def table(self, name: str) -> UserTable | None:
+        """The table a paragraph places as [[Table: name]] (case, spacing, hyphens and
+        underscores ignored)."""
+        return next((t for t in self.tables if table_key(t.name) == table_key(name)), None)

@@ -22,12 +22,15 @@ from xml.etree import ElementTree
 
 from reportgen.errors import InputError, Problem
 from reportgen.safeio import read_regular_file
+from reportgen.workbook.formats import BUILTIN_FORMATS
 from reportgen.workbook.schema import (
     PAPER_FIELDS,
     PAPER_SHEET,
     TABLE_SHEETS,
+    USER_TABLE_SHEET,
     Column,
     TableSheet,
+    table_key,
 )
 
 #: How far down a sheet to look for its header row (title rows may sit above it).
@@ -77,6 +80,7 @@ class Cell:
     value: Any
     ref: str  # "E7"
     percent: bool = False  # shown as a percentage in Excel (34% is stored as 0.34)
+    number_format: str | None = None  # its Excel number format, where it was asked for
 
 
 @dataclass
@@ -112,6 +116,8 @@ class PaperEntry:
     field: str
     value: Any
     ref: str  # cell of the value
+    extra: bool = False  # not a built-in field: printed on the cover under its own name
+    number_format: str | None = None  # of the value's cell, for an extra field
 
 
 @dataclass
@@ -121,6 +127,19 @@ class RawWorkbook:
     tables: dict[str, Table]
     problems: list[Problem] = field(default_factory=list)  # structural, found on reading
     sheet_names: list[str] = field(default_factory=list)  # in the workbook's order
+    user_tables: list[RawUserTable] = field(default_factory=list)  # "Table ..." sheets
+
+
+@dataclass
+class RawUserTable:
+    """A sheet whose name starts with "Table": a table of the user's own, as laid out."""
+
+    sheet: str
+    name: str  # the sheet's name after "Table" (or the title, if that leaves nothing)
+    title: str | None  # a title row above the header, if there is one
+    title_ref: str | None
+    header: list[Cell]
+    rows: list[list[Cell]]
 
 
 @dataclass
@@ -247,6 +266,36 @@ class Reader:
             if number_format in _PERCENT_FORMATS or "%" in code:
                 found.add(index)
         return frozenset(found)
+
+    def _number_format_codes(self) -> dict[str, str]:
+        """Cell-format index (as in ``s="3"``) -> its number format code, for the
+        formats that are not General."""
+        try:
+            styles = ElementTree.fromstring(self._xml["xl/styles.xml"])
+        except (KeyError, ElementTree.ParseError):
+            return {}
+        custom = {fmt.get("numFmtId"): fmt.get("formatCode", "")
+                  for fmt in styles.iter(f"{_MAIN_NS}numFmt")}
+        formats = styles.find(f"{_MAIN_NS}cellXfs")
+        codes = {}
+        for index, xf in enumerate(formats if formats is not None else []):
+            number_format = xf.get("numFmtId", "0")
+            code = custom.get(number_format) or BUILTIN_FORMATS.get(number_format, "General")
+            if code.casefold() != "general":
+                codes[str(index)] = code
+        return codes
+
+    def cell_formats(self, name: str) -> dict[str, str]:
+        """The number format of each of a sheet's cells that has one (not General):
+        "B4" -> "0.0%". Only the sheets whose cells are printed as Excel shows them
+        (Table sheets, extra cover fields) ask for this."""
+        part = self._parts.get(name)
+        xml = self._xml.get(part, b"") if part else b""
+        codes = self._number_format_codes()
+        if not codes or not xml:
+            return {}
+        return {match.group(1).decode(): codes[match.group(2).decode()]
+                for match in _STYLED_CELL.finditer(xml) if match.group(2).decode() in codes}
 
     @property
     def sheet_names(self) -> list[str]:
@@ -459,9 +508,145 @@ def read_workbook(path: Path) -> RawWorkbook:
         table = _read_table(reader, spec, problems)
         if table is not None:
             tables[spec.name] = table
+    user_tables = read_user_tables(reader, problems)
     _other_sheets(reader, problems)
     return RawWorkbook(path=path, paper=paper, tables=tables, problems=problems,
-                       sheet_names=reader.sheet_names)
+                       sheet_names=reader.sheet_names, user_tables=user_tables)
+
+
+def is_user_table(sheet: str) -> bool:
+    """Whether a sheet is a table of the user's own: its name starts with "Table"."""
+    return USER_TABLE_SHEET.match(sheet) is not None
+
+
+def read_user_tables(reader: Reader, problems: list[Problem]) -> list[RawUserTable]:
+    """Every "Table ..." sheet, in the workbook's order; two giving the same name are
+    an error naming both."""
+    found: list[RawUserTable] = []
+    names: dict[str, str] = {}  # table name as compared -> sheet
+    for sheet in reader.sheet_names:
+        if not is_user_table(sheet):
+            continue
+        table = _read_user_table(reader, sheet, problems)
+        if table is None:
+            continue
+        key = table_key(table.name)
+        if key in names:
+            problems.append(_problem(
+                reader, sheet, None,
+                f"gives the same table name '{table.name}' as sheet '{names[key]}'",
+                "rename one of the two sheets, so [[Table: name]] says which is meant"))
+            continue
+        names[key] = sheet
+        found.append(table)
+    return found
+
+
+def _filled(values: list[Any]) -> list[int]:
+    return [index for index, value in enumerate(values) if clean(value) is not None]
+
+
+def _read_user_table(reader: Reader, name: str, problems: list[Problem]
+                     ) -> RawUserTable | None:
+    """A Table sheet: an optional title row, the header (its first non-blank row
+    otherwise) and the rows under it, each cell with its number format."""
+    sheet = _open_sheet(reader, name, False, problems)
+    if sheet is None:
+        return None
+    filled_rows = [index for index, values in enumerate(sheet.rows) if _filled(values)]
+    if not filled_rows:
+        problems.append(_problem(reader, name, "A1", "this Table sheet is empty",
+                                 "type the table's header row (its column headings) and its "
+                                 "rows, or delete the sheet"))
+        return None
+    title = title_ref = None
+    first = filled_rows[0]
+    header_index = first
+    title_cells = _filled(sheet.rows[first])
+    if len(title_cells) == 1 and len(filled_rows) > 1 and len(
+            _filled(sheet.rows[filled_rows[1]])) > 1:
+        title_ref = cell_ref(first, title_cells[0])
+        title = _cell_value(sheet, first, title_cells[0], problems, reader)
+        title = None if title is None else str(title)
+        header_index = filled_rows[1]
+    for (r0, c0), (r1, c1) in sheet.merged:
+        if r1 < header_index and r0 == first and title is not None:
+            continue  # a title merged across the table's width, as titles often are
+        problems.append(_problem(reader, name, f"{cell_ref(r0, c0)}:{cell_ref(r1, c1)}",
+                                 "merged cells in a table",
+                                 "unmerge them and fill in each cell: a merged cell cannot "
+                                 "say which rows or columns it belongs to"))
+    formats = reader.cell_formats(name)
+    header_values = sheet.rows[header_index]
+    columns = _filled(header_values)
+    span = range(columns[0], columns[-1] + 1)
+    header: list[Cell] = []
+    seen: dict[str, str] = {}
+    for column in span:
+        ref = cell_ref(header_index, column)
+        value = _cell_value(sheet, header_index, column, problems, reader)
+        header.append(Cell(value, ref, number_format=formats.get(ref)))
+        if value is None:
+            problems.append(_problem(reader, name, ref, "this column has no heading",
+                                     "type its heading: every column of a table needs one"))
+            continue
+        key = normalise(value)
+        if key in seen:
+            problems.append(_problem(reader, name, ref,
+                                     f'heading "{value}" is used twice (first at {seen[key]})',
+                                     "give each column its own heading"))
+        seen.setdefault(key, ref)
+    if all(isinstance(cell.value, int | float) and not isinstance(cell.value, bool)
+           for cell in header if cell.value is not None) and any(
+               cell.value is not None for cell in header) and len(columns) > 1:
+        problems.append(_problem(
+            reader, name, f"{header_index + 1}:{header_index + 1}",
+            "the first row is all numbers: it is read as the header, and a table needs "
+            "column headings", "type a row of headings above the figures"))
+    rows: list[list[Cell]] = []
+    blank: list[int] = []
+    for index in range(header_index + 1, len(sheet.rows)):
+        values = sheet.rows[index]
+        outside = [c for c in _filled(values) if c not in span]
+        for column in outside:
+            ref = cell_ref(index, column)
+            problems.append(_problem(
+                reader, name, ref, "value outside the table: its column has no heading "
+                f"(the header is {cell_ref(header_index, span[0])}:"
+                f"{cell_ref(header_index, span[-1])})",
+                f"type a heading in {cell_ref(header_index, column)}, or delete the value"))
+        cells = [Cell(_cell_value(sheet, index, column, problems, reader),
+                      cell_ref(index, column),
+                      percent=cell_ref(index, column) in sheet.percent_cells,
+                      number_format=formats.get(cell_ref(index, column)))
+                 for column in span]
+        if all(cell.value is None for cell in cells):
+            if not outside:
+                blank.append(index + 1)
+            continue
+        if blank:
+            listed = ", ".join(str(n) for n in blank[:5]) + (" …" if len(blank) > 5 else "")
+            problems.append(_problem(
+                reader, name, f"A{blank[0]}",
+                f"blank row{'s' if len(blank) > 1 else ''} {listed} skipped",
+                "delete blank rows inside a table", "warning"))
+            blank = []
+        rows.append(cells)
+    if not rows:
+        problems.append(_problem(reader, name, f"A{header_index + 2}",
+                                 "the table has a header row but no rows under it",
+                                 "type its rows under the header, or delete the sheet"))
+    match = USER_TABLE_SHEET.match(name)
+    table_name = match.group(1).strip() if match else ""
+    if not table_name:
+        table_name = (title or "").strip()
+    if not table_name:
+        problems.append(_problem(
+            reader, name, None, "the sheet's name gives the table no name",
+            "rename the sheet 'Table <name>', e.g. 'Table Competency scores', or put a "
+            "title row above the header"))
+        return None
+    return RawUserTable(name, table_name, title, title_ref, header, rows)
 
 
 def _meant_sheet(reader: Reader, name: str, spec: TableSheet | None) -> str | None:
@@ -469,7 +654,8 @@ def _meant_sheet(reader: Reader, name: str, spec: TableSheet | None) -> str | No
     or a name people give it, such as "Action plan" for Actions)."""
     known = {normalise(known) for known in [PAPER_SHEET, *(t.name for t in TABLE_SHEETS),
                                             *OWN_SHEETS]}
-    others = [s for s in reader.sheet_names if normalise(s) not in known]
+    others = [s for s in reader.sheet_names
+              if normalise(s) not in known and not is_user_table(s)]
     near = {normalise(n) for n in (spec.near_names if spec else ())} | _heading_forms(name)
     for sheet in others:
         if normalise(sheet) in near:
@@ -492,13 +678,19 @@ def _other_sheets(reader: Reader, problems: list[Problem]) -> None:
             if sheet is not None:
                 meant.setdefault(sheet, spec)
     for sheet in reader.sheet_names:
-        if normalise(sheet) in known:
+        if normalise(sheet) in known or is_user_table(sheet):
             continue
         spec = meant.get(sheet)
-        if spec is None:
+        if spec is None and normalise(sheet).startswith("table"):
+            problems.append(_problem(
+                reader, sheet, None, f"sheet '{sheet}' is not read: it is not a Table sheet",
+                "a Table sheet is named \"Table\", a space and the table's name, e.g. "
+                "'Table Competency scores'", "warning"))
+        elif spec is None:
             problems.append(_problem(
                 reader, sheet, None, f"sheet '{sheet}' is not used by reportgen; it is ignored",
-                "the sheets read are " + ", ".join([PAPER_SHEET, *(t.name for t in TABLE_SHEETS)]),
+                "the sheets read are " + ", ".join([PAPER_SHEET, *(t.name for t in TABLE_SHEETS)])
+                + ", and any whose name starts with \"Table\"",
                 "warning"))
         elif not spec.required:
             problems.append(_problem(
@@ -597,6 +789,7 @@ def _read_paper(reader: Reader, problems: list[Problem]) -> list[PaperEntry]:
         for name in (spec.name, *spec.aliases):
             lookup[normalise(name)] = spec.name
     _merges_in(sheet, -1, {0, 1}, reader, problems, across_only=False)
+    formats = reader.cell_formats(sheet.name)
     entries = []
     for index, values in enumerate(sheet.rows):
         label = clean(values[0]) if values else None
@@ -604,16 +797,35 @@ def _read_paper(reader: Reader, problems: list[Problem]) -> list[PaperEntry]:
             continue
         canonical = lookup.get(normalise(label))
         if canonical is None:
-            close = difflib.get_close_matches(
-                label, [f.name for f in PAPER_FIELDS], n=1, cutoff=0.6)
-            problems.append(_problem(
-                reader, sheet.name, cell_ref(index, 0),
-                f'"{label}" is not a Paper field; it is ignored',
-                f"did you mean '{close[0]}'?" if close else None, "warning"))
+            entries.append(_extra_field(reader, sheet, index, label, lookup, formats,
+                                        problems))
             continue
         value = _cell_value(sheet, index, 1, problems, reader)
         entries.append(PaperEntry(canonical, value, cell_ref(index, 1)))
     return entries
+
+
+#: How alike an extra cover field's name must be to a built-in one to be a typo of it.
+CLOSE_FIELD_NAME = 0.85
+
+
+def _extra_field(reader: Reader, sheet: Sheet, index: int, label: str,
+                 lookup: dict[str, str], formats: dict[str, str],
+                 problems: list[Problem]) -> PaperEntry:
+    """A Field | Value row that is not a built-in field: printed on the cover under
+    its own name, with a warning when the name looks like a built-in one misspelt."""
+    close = difflib.get_close_matches(normalise(label), list(lookup), n=1,
+                                      cutoff=CLOSE_FIELD_NAME)
+    if close:
+        spelt = next(name for spec in PAPER_FIELDS for name in (spec.name, *spec.aliases)
+                     if normalise(name) == close[0])
+        problems.append(_problem(
+            reader, sheet.name, cell_ref(index, 0),
+            f'"{label}" is not a built-in Paper field; it is printed on the cover as a '
+            "field of its own", f"did you mean '{spelt}'?", "warning"))
+    ref = cell_ref(index, 1)
+    return PaperEntry(label, _cell_value(sheet, index, 1, problems, reader), ref, extra=True,
+                      number_format=formats.get(ref))
 
 
 def _heading_forms(name: str) -> set[str]:

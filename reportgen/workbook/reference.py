@@ -6,7 +6,13 @@ fails if the README and the schema ever disagree.
 
 from __future__ import annotations
 
-from reportgen.workbook.schema import PAPER_FIELDS, PAPER_SHEET, READING_RULES, TABLE_SHEETS
+from reportgen.workbook.schema import (
+    PAPER_FIELDS,
+    PAPER_SHEET,
+    READING_RULES,
+    TABLE_SHEETS,
+    WIDE_TABLE_COLUMNS,
+)
 
 START = "<!-- workbook-format:start (generated from reportgen/workbook/schema.py) -->"
 END = "<!-- workbook-format:end -->"
@@ -41,6 +47,18 @@ def workbook_reference() -> str:
             name = f"**{column.name}**" if column.required else column.name
             also = f" (also: {', '.join(column.aliases)})" if column.aliases else ""
             lines.append(f"| {name} | {_cell(column.help)}{_cell(also)} |")
+    lines += [
+        "",
+        "#### Table sheets (optional, any number)",
+        "",
+        "A sheet named \"Table\" and then the table's name (\"Table Competency scores\") "
+        "holds a table of your own: an optional title row (one cell), the header row, then "
+        "one row per table row. A paragraph of the Sections sheet with "
+        "`[[Table: Competency scores]]` on a line of its own prints it there, as "
+        "\"Table 1: Competency scores\" (the title row, if any, instead of the name); "
+        "a paragraph holding nothing else is not numbered. More than "
+        f"{WIDE_TABLE_COLUMNS} columns: a landscape page.",
+    ]
     return "\n".join(lines) + "\n"
 
 

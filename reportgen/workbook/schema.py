@@ -102,9 +102,18 @@ class PaperField:
 PAPER_SHEET = "Paper"
 
 #: What a paper asks of the meeting, and how the cover sheet says it.
-PURPOSES = ("Approve", "Discuss", "Note", "Assurance")
+PURPOSES = ("Approve", "Discuss", "Note", "Assurance", "Information")
 PURPOSE_WORDS = {"Approve": "For approval", "Discuss": "For discussion",
-                 "Note": "For noting", "Assurance": "For assurance"}
+                 "Note": "For noting", "Assurance": "For assurance",
+                 "Information": "For information"}
+#: The words of the cover's purpose tick row, one box per purpose.
+PURPOSE_TICK_WORDS = {"Approve": "Approval", "Discuss": "Discussion", "Note": "Noting",
+                      "Assurance": "Assurance", "Information": "Information"}
+#: Other words cover sheets use for each purpose (matched case-insensitively, with or
+#: without "For").
+PURPOSE_SYNONYMS = {"Approve": ("Approval", "Decision", "For decision"),
+                    "Discuss": ("Discussion",), "Note": ("Noting", "For noting"),
+                    "Assurance": ("Assure",), "Information": ("Info", "For info")}
 
 #: The nine matters of the Monitoring and Assurance Summary (NHS Dorset CCG's form).
 DEFAULT_MATTERS = (
@@ -134,7 +143,9 @@ PAPER_FIELDS: tuple[PaperField, ...] = (
     PaperField("Purpose of report", "Why the paper comes to the meeting.", True,
                aliases=("Purpose",)),
     PaperField("Purpose category", "What the meeting is asked to do: "
-               + ", ".join(PURPOSES) + " (optional).", False, "choice", choices=PURPOSES),
+               + ", ".join(PURPOSES) + " (or Approval, Discussion, Noting; several "
+               "separated by commas), shown as a tick row (optional).", False, "purpose",
+               choices=PURPOSES),
     PaperField("Recommendation", 'What the meeting is asked to do, e.g. "to note".', True),
     PaperField("Stakeholder engagement", "Who has been engaged in the work."),
     PaperField("Previous committees", "Previous Governing Body / committee(s) and dates.",
@@ -303,6 +314,24 @@ HISTORY = TableSheet(
 TABLE_SHEETS: tuple[TableSheet, ...] = (ASSURANCE, SECTIONS, ACTIONS, METRICS, WORKFORCE,
                                         HISTORY, APPENDICES)
 
+#: A sheet whose name starts with "Table" ("Table Competency scores", "Table - 7S",
+#: "Table1") is a table of the user's own; the rest of its name names the table.
+USER_TABLE_SHEET = re.compile(r"^\s*table(?![^\W\d_])[\s\-–—_.,;]*(.*)$",
+                              re.IGNORECASE | re.DOTALL)
+#: Where a paragraph places one: [[Table: Competency scores]] on a line of its own.
+TABLE_REFERENCE = re.compile(r"\[\[\s*table\s*:\s*([^\[\]\n]*?)\s*\]\]", re.IGNORECASE)
+
+
+def table_key(name: str) -> str:
+    """A table's name as compared: case, spacing, hyphens, underscores and trailing
+    punctuation ignored ("Competency-scores" and "competency scores" are one name)."""
+    text = " ".join(re.sub(r"[-_–—]+", " ", str(name)).split()).casefold()
+    return re.sub(r"[\s:?*.]+$", "", text)
+
+
+#: A table of more columns than this is printed on a landscape page.
+WIDE_TABLE_COLUMNS = 6
+
 #: How cells are read, in the words the README and the starter's Instructions use.
 READING_RULES: tuple[str, ...] = (
     "Headings are matched loosely: case, spacing and a trailing colon do not matter, "
@@ -324,6 +353,29 @@ READING_RULES: tuple[str, ...] = (
     "A Due that names a month or a day but is not a full date (\"31st March\") is printed "
     "as typed, with a warning, and left out of the overdue checks; a blank Due is a "
     "warning and prints as \"–\".",
+    "A sheet whose name starts with \"Table\" (\"Table Competency scores\", \"Table - 7S\") "
+    "is a table of your own: a paragraph with [[Table: Competency scores]] on a line of "
+    "its own places it there (the name is the sheet's name after \"Table\"); one no "
+    "paragraph places is printed at the end of the report body, with a warning. Tables "
+    "are numbered in the order they are printed: \"Table 1: Competency scores\".",
+    "On a Table sheet the first non-blank row is the header: every column needs a "
+    "heading, and no two the same. Each row below it is a row of the table (blank rows are "
+    "skipped, with a warning). A row above the header with only one cell filled is the "
+    "table's title, printed in the caption instead of the sheet's name (sheet names are "
+    "at most 31 characters, without : / ? * [ ]); so a table of one column has no title "
+    "row. Merged cells are refused, except a title merged across the table.",
+    "Table cells are printed as Excel shows them: numbers by their number format "
+    "(percentages, thousands separators, decimals, currency) and right-aligned, dates in "
+    "UK order (14/11/2018, or 14 Nov 2018 when the format names the month), text exactly "
+    "as typed with its line breaks. A number format reportgen cannot read (scientific, "
+    "fractions) prints as Excel's General, with a warning naming the cell.",
+    f"A table of more than {WIDE_TABLE_COLUMNS} columns is printed on a landscape page; "
+    "its header row is repeated on every page and no row is split across pages.",
+    "A table typed into a paragraph with | characters (Markdown) is refused, naming its "
+    "cell: put it on a Table sheet and place it with [[Table: name]].",
+    "A Paper row whose field is none of those listed below is printed on the cover sheet "
+    "as a field of its own, after the built-in ones, in the workbook's order; one whose "
+    "name is close to a built-in field's (\"Authors\") gets a did-you-mean warning.",
     "Other sheets are not read, and each is named in a warning (with a did-you-mean when "
     "it looks like a sheet that is missing).",
 )

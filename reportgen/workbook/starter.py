@@ -29,6 +29,14 @@ from reportgen.workbook.schema import (
 )
 
 NHS_BLUE = "005EB8"
+#: The starter's example table of the user's own: a "Table ..." sheet.
+EXAMPLE_TABLE_NAME = "Competency scores"
+EXAMPLE_TABLE = [
+    ["Competency", "Current level", "Target level", "Managers at target"],
+    ["Compassionate leadership", 2, 3, 0.45],
+    ["Quality improvement", 1, 3, 0.2],
+    ["Working across systems", 3, 3, 1],
+]
 EXAMPLE_PAPER = {
     "Organisation": "NHS Example Integrated Care Board",
     "Meeting": "Board Meeting",
@@ -59,6 +67,8 @@ EXAMPLE_ROWS = {
         [None, None, "KEY ACTIVITIES", "Theme 1: Culture",
          "Highlights include:\n- [[Staff survey]] completed the staff survey\n"
          "- Two workshops were held"],
+        [None, None, None, None, "Competency scores against the target levels:\n"
+         f"[[Table: {EXAMPLE_TABLE_NAME}]]\nScores are from the managers' self-assessment."],
         [2, "Conclusion", None, None, "The Board is asked to note the report."],
     ],
     ACTIONS.name: [
@@ -101,7 +111,20 @@ def build_starter():
     _paper(book)
     for spec in TABLE_SHEETS:
         _table(book, spec)
+    _user_table(book)
     return book
+
+
+def _user_table(book) -> None:
+    """An example "Table ..." sheet, placed by a paragraph of the example Sections."""
+    sheet = book.create_sheet(f"Table {EXAMPLE_TABLE_NAME}")
+    for values in EXAMPLE_TABLE:
+        sheet.append(values)
+    _style_header(sheet, len(EXAMPLE_TABLE[0]))
+    for letter, width in zip("ABCD", (34, 14, 14, 20), strict=True):
+        sheet.column_dimensions[letter].width = width
+    for row in range(2, len(EXAMPLE_TABLE) + 1):
+        sheet[f"D{row}"].number_format = "0%"
 
 
 def _style_header(sheet, count: int) -> None:
@@ -114,12 +137,13 @@ def _style_header(sheet, count: int) -> None:
     sheet.freeze_panes = "A2"
 
 
-def add_dropdown(sheet, cells: str, choices, prompt: str) -> None:
-    """A list to choose from in ``cells`` (the agenda starter uses it too)."""
+def add_dropdown(sheet, cells: str, choices, prompt: str, only: bool = True) -> None:
+    """A list to choose from in ``cells`` (the agenda starter uses it too); with
+    ``only`` False other text may be typed too (several choices, comma-separated)."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
     validation = DataValidation(type="list", formula1='"' + ",".join(choices) + '"',
-                                allow_blank=True, showErrorMessage=True,
+                                allow_blank=True, showErrorMessage=only,
                                 errorTitle="Not in the list", error=prompt,
                                 promptTitle="Choose", prompt=prompt, showInputMessage=True)
     sheet.add_data_validation(validation)
@@ -187,6 +211,9 @@ def _paper(book) -> None:
             validation.add(f"B{row}")
         elif spec.kind == "choice":
             add_dropdown(sheet, f"B{row}", spec.choices, "Choose from the list")
+        elif spec.kind == "purpose":
+            add_dropdown(sheet, f"B{row}", spec.choices, "Choose from the list, or type "
+                         "several separated by commas", only=False)
 
 
 def _table(book, spec) -> None:

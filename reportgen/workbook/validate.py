@@ -10,16 +10,19 @@ import calendar
 import difflib
 import math
 import re
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from reportgen.errors import InputError, Problem
 from reportgen.workbook.dates import read_date
+from reportgen.workbook.formats import show
 from reportgen.workbook.model import (
     Action,
     Appendix,
     AssuranceMatter,
+    CoverField,
     Due,
     HistoryRow,
     Metric,
@@ -29,9 +32,18 @@ from reportgen.workbook.model import (
     Paragraph,
     Report,
     Section,
+    TableCell,
+    UserTable,
     WorkforceMeasure,
 )
-from reportgen.workbook.reader import RawWorkbook, Row, Table, read_workbook
+from reportgen.workbook.reader import (
+    Cell,
+    RawUserTable,
+    RawWorkbook,
+    Row,
+    Table,
+    read_workbook,
+)
 from reportgen.workbook.schema import (
     ACTIONS,
     APPENDICES,
@@ -43,11 +55,18 @@ from reportgen.workbook.schema import (
     NO_WORDS,
     PAPER_FIELDS,
     PAPER_SHEET,
+    PURPOSE_SYNONYMS,
+    PURPOSE_TICK_WORDS,
+    PURPOSE_WORDS,
+    PURPOSES,
     SECTIONS,
     STATUS_SYNONYMS,
+    TABLE_REFERENCE,
+    WIDE_TABLE_COLUMNS,
     WORKFORCE,
     YES_WORDS,
     Status,
+    table_key,
 )
 
 #: Larger numbers than this in a cell are refused: no paper's figure is a trillion.
@@ -129,6 +148,8 @@ def text_problems(raw: RawWorkbook) -> list[Problem]:
     cells = [(PAPER_SHEET, entry.ref, entry.value) for entry in raw.paper]
     cells += [(table.sheet, cell.ref, cell.value) for table in raw.tables.values()
               for row in table.rows for cell in row.cells.values()]
+    cells += [(table.sheet, cell.ref, cell.value) for table in raw.user_tables
+              for row in [table.header, *table.rows] for cell in row]
     long_word = re.compile(rf"\S{{{MAX_WORD_CHARS + 1},}}")
     control = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # all Cc but \t \n \r
     bidi_control = re.compile("[" + "".join(BIDI_CONTROLS) + "]")
@@ -188,6 +209,7 @@ class Validator:
         self.problems: list[Problem] = list(raw.problems) + text_problems(raw)
         self.milestone_rows: list[Row] = []
         self.refused_status: set[int] = set()  # rows whose status was not understood
+        self.purposes: tuple[str, ...] = ()  # the Purpose category, read
 
     # -- helpers -------------------------------------------------------------------
 
@@ -225,6 +247,9 @@ class Validator:
             workforce=self.workforce(),
             history=self.history(),
         )
+        report.tables = self.user_tables(report.sections)
+        report.paper = replace(paper, purpose_categories=self.purposes,
+                               extra_fields=self.extra_fields())
         self.warn_overdue_not_started(report)
         if any(p.severity == "error" for p in self.problems):
             return None
@@ -235,6 +260,8 @@ class Validator:
         refs: dict[str, str] = {}
         principles: list[str] = []
         for entry in self.raw.paper:
+            if entry.extra:
+                continue  # a field of the organisation's own: see extra_fields
             if entry.field == "Strategic principle":
                 if entry.value is not None:
                     principles += [line.lstrip("•-* ").strip()
@@ -260,6 +287,9 @@ class Validator:
                     self.problem(PAPER_SHEET, ref, reading.error or f'"{value}" is not a date',
                                  "give the full date as day/month/year, e.g. 14/11/2018")
                 values[spec.name] = None if reading.month_only else reading.value
+            elif spec.kind == "purpose" and value is not None:
+                self.purposes = self.purpose_categories(value, ref)
+                values[spec.name] = self.purposes[0] if self.purposes else None
             elif spec.kind == "choice" and value is not None:
                 wanted = (as_text(value) or "").casefold()
                 match = next((c for c in spec.choices if c.casefold() == wanted), None)
@@ -352,7 +382,10 @@ class Validator:
                 self.problem(table.sheet, row.ref("Paragraph"), "the paragraph is empty",
                              "type the paragraph text or delete the row")
                 continue
+            self.check_pipe_table(table, row, text)
             for name in METRIC_REFERENCE.findall(text):
+                if TABLE_REFERENCE.fullmatch(f"[[{name}]]"):
+                    continue  # places a table: checked by user_tables
                 if name.strip().casefold() not in metric_names:
                     close = difflib.get_close_matches(
                         name.strip().casefold(), sorted(metric_names), n=1, cutoff=0.5)
@@ -360,8 +393,11 @@ class Validator:
                                  f'[[{name}]] names no metric on the Metrics sheet',
                                  f"did you mean [[{close[0]}]]?" if close
                                  else "add it to the Metrics sheet")
+            # A paragraph that only places a table is not numbered.
+            numbered = sum(1 for p in section.paragraphs if p.number)
             section.paragraphs.append(Paragraph(
-                number=f"{section.number}.{len(section.paragraphs) + 1}",
+                number=f"{section.number}.{numbered + 1}"
+                if TABLE_REFERENCE.sub("", text).strip() else "",
                 text=text,
                 cell=f"{table.sheet}!{row.ref('Paragraph')}",
                 sub_heading=as_text(row.value("Sub-heading")),
@@ -723,3 +759,152 @@ class Validator:
                 cell=f"{table.sheet}!{row.ref('File')}",
             ))
         return appendices
+
+    # -- the organisation's own cover fields and tables -----------------------------
+
+    def purpose_categories(self, value: Any, ref: str) -> tuple[str, ...]:
+        """The Purpose category: one or more of :data:`PURPOSES` (or the words cover
+        sheets use for them, "Approval", "For noting"), separated by commas, slashes or
+        line breaks. Anything else is an error with a did-you-mean."""
+        words: dict[str, str] = {}
+        for purpose in PURPOSES:
+            for word in (purpose, PURPOSE_WORDS[purpose], PURPOSE_TICK_WORDS[purpose],
+                         *PURPOSE_SYNONYMS[purpose]):
+                words[" ".join(word.split()).casefold()] = purpose
+                words.setdefault("for " + " ".join(word.split()).casefold(), purpose)
+        text = as_text(value) or ""
+        parts = [p.strip() for p in re.split(r"[,;/\n]|\band\b|&", text) if p.strip()]
+        found: list[str] = []
+        for part in parts:
+            purpose = words.get(" ".join(part.split()).casefold())
+            if purpose is None:
+                close = difflib.get_close_matches(part.casefold(), list(words), n=1, cutoff=0.6)
+                meant = f"did you mean '{PURPOSE_TICK_WORDS[words[close[0]]]}'? " if close \
+                    else ""
+                self.problem(PAPER_SHEET, ref, f'"{part}" is not a purpose category',
+                             meant + "use one of " + ", ".join(PURPOSES)
+                             + " (several separated by commas)")
+            elif purpose not in found:
+                found.append(purpose)
+        return tuple(found)
+
+    def extra_fields(self) -> tuple[CoverField, ...]:
+        """Paper rows of the organisation's own, in the workbook's order; a name given
+        on several rows is one field whose values are on separate lines."""
+        fields: dict[str, tuple[str, list[str], str]] = {}
+        for entry in self.raw.paper:
+            if not entry.extra:
+                continue
+            shown = show(entry.value, entry.number_format)
+            if shown.unread:
+                self.unread_format(PAPER_SHEET, entry.ref, entry.number_format or "",
+                                   shown.text)
+            text = shown.text
+            if entry.value is None:
+                self.problem(PAPER_SHEET, entry.ref, f"'{entry.field}' has no value; the "
+                             "cover shows it empty", "fill it in, or delete the row",
+                             "warning")
+            key = " ".join(entry.field.split()).casefold()
+            values = fields.setdefault(key, (entry.field, [], entry.ref))[1]
+            if text:
+                values.append(text)
+        return tuple(CoverField(label, "\n".join(values), f"{PAPER_SHEET}!{cell}")
+                     for label, values, cell in fields.values())
+
+    def unread_format(self, sheet: str, ref: str, code: str, shown: str) -> None:
+        self.problem(sheet, ref, f'number format "{code}" is not one reportgen can read; '
+                     f"the number is printed as {shown}",
+                     "use a number, percentage, currency or date format", "warning")
+
+    def check_pipe_table(self, table: Table, row: Row, text: str) -> None:
+        """A table typed with | characters (Markdown) would print as typed: refused."""
+        lines = text.split("\n")
+        delimiter = re.compile(r"\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*")
+        piped = [line.strip().startswith("|") and line.count("|") >= 2 for line in lines]
+        for index, line in enumerate(lines):
+            if delimiter.fullmatch(line) or (piped[index] and index + 1 < len(lines)
+                                             and piped[index + 1]):
+                self.problem(table.sheet, row.ref("Paragraph"),
+                             f"line {index + 1} is a table typed with | characters, which "
+                             "would print as typed",
+                             "put the table on a sheet named 'Table <name>' and place it "
+                             "here with [[Table: <name>]] on a line of its own")
+                return
+
+    def user_tables(self, sections: list[Section]) -> list[UserTable]:
+        """The "Table ..." sheets, numbered in the order the paper prints them: where a
+        paragraph places each ([[Table: name]] on a line of its own), then those no
+        paragraph places, at the end of the report body (each named in a warning)."""
+        raw = {table_key(t.name): t for t in self.raw.user_tables}
+        placed: dict[str, str] = {}  # table name as compared -> paragraph cell
+        for section in sections:
+            for paragraph in section.paragraphs:
+                sheet, _, ref = paragraph.cell.partition("!")
+                for line in paragraph.text.split("\n"):
+                    for match in TABLE_REFERENCE.finditer(line):
+                        self.place(match, line, raw, placed, sheet, ref, paragraph.cell)
+        order = [raw[key] for key in placed if key in raw]
+        unplaced = [t for key, t in raw.items() if key not in placed]
+        tables = []
+        for number, table in enumerate([*order, *unplaced], start=1):
+            where = placed.get(table_key(table.name))
+            if where is None:
+                self.problem(table.sheet, table.title_ref or table.header[0].ref,
+                             f"table '{table.name}' is placed by no paragraph; it is printed "
+                             f"at the end of the report body, as Table {number}",
+                             f"to print it elsewhere, put [[Table: {table.name}]] on a line "
+                             "of its own in a paragraph", "warning")
+            tables.append(self.user_table(table, number, where))
+        return tables
+
+    def place(self, match: re.Match[str], line: str, raw: dict[str, RawUserTable],
+              placed: dict[str, str], sheet: str, ref: str, cell: str) -> None:
+        name = match.group(1)
+        key = table_key(name)
+        if line.strip() != match.group(0):
+            self.problem(sheet, ref, f"[[Table: {name}]] must be on a line of its own: it "
+                         "places the table there", "put it on a line by itself (Alt+Enter "
+                         "before and after it)")
+            return
+        if key not in raw:
+            names = [t.name for t in raw.values()]
+            close = difflib.get_close_matches(name, names, n=1, cutoff=0.5) or [
+                n for n in names if table_key(n).startswith(key) or key.startswith(
+                    table_key(n))][:1]
+            hint = (f"did you mean [[Table: {close[0]}]]?" if close else
+                    f"add a sheet named 'Table {name}'" + (
+                        f"; the Table sheets are {', '.join(names)}" if names else ""))
+            self.problem(sheet, ref, f"[[Table: {name}]] names no Table sheet", hint)
+            return
+        if key in placed:
+            self.problem(sheet, ref, f"[[Table: {name}]] places the table a second time "
+                         f"(first at {placed[key]})", "a table is printed once: delete one "
+                         "of the two")
+            return
+        placed[key] = cell
+
+    def user_table(self, raw: RawUserTable, number: int, placed_at: str | None) -> UserTable:
+        """The sheet's cells as Excel shows them (number formats read)."""
+        unread: dict[str, tuple[str, str]] = {}  # format -> first cell, shown as
+
+        def cell(source: Cell) -> TableCell:
+            shown = show(source.value, source.number_format)
+            if shown.unread and shown.unread not in unread:
+                unread[shown.unread] = (source.ref, shown.text)
+            return TableCell(shown.text, shown.number)
+
+        header = tuple(cell(c) for c in raw.header)
+        rows = tuple(tuple(cell(c) for c in row) for row in raw.rows)
+        for code, (ref, text) in unread.items():
+            self.unread_format(raw.sheet, ref, code, text)
+        caption = raw.title or raw.name
+        numbered = re.match(r"table\s+\d+\s*[:.\-–—]\s*(.+)", caption, re.IGNORECASE | re.DOTALL)
+        if numbered:
+            self.problem(raw.sheet, raw.title_ref or "A1",
+                         f"the title's own number (\"{caption[:numbered.start(1)].strip()}\") "
+                         f"is left out: the paper numbers its tables, and this is Table "
+                         f"{number}", "type the title without a number", "warning")
+            caption = numbered.group(1).strip()
+        return UserTable(name=raw.name, caption=caption, sheet=raw.sheet, header=header,
+                         rows=rows, number=number, placed_at=placed_at,
+                         wide=len(header) > WIDE_TABLE_COLUMNS)
