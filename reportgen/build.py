@@ -176,7 +176,7 @@ def word_document(report: Report, analysis, templates: Path | None
             buffer = io.BytesIO()
             Image.open(io.BytesIO(logo)).save(buffer, format="PNG")
             logo = buffer.getvalue()
-    look = Look(theme.primary_colour, theme.text_colour, logo, theme.logo_alt)
+    look = Look(theme.primary_colour, theme.text_colour, logo, theme.logo_alt, theme.cover)
     data = write_docx(report, analysis, reference=reference_path(templates), look=look)
     overrides = sorted(p.name for p in templates.glob("*.html")) if templates else []
     if templates and (templates / "partials").is_dir():

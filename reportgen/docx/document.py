@@ -33,15 +33,23 @@ from docx.shared import Mm, Pt, RGBColor, Twips
 from docx.table import _Cell
 
 from reportgen.analysis.charts import Chart, chart_png
+from reportgen.analysis.cover import TICKED, UNTICKED, cover_entries
 from reportgen.analysis.figures import Analysis
 from reportgen.analysis.numbers import format_count
+from reportgen.analysis.placing import paragraph_pieces
 from reportgen.docx import ooxml
 from reportgen.docx.narrative import Block, blocks
 from reportgen.docx.reference import open_reference
 from reportgen.errors import RenderError
 from reportgen.workbook.dates import long_date
-from reportgen.workbook.model import Report
-from reportgen.workbook.schema import PURPOSE_WORDS, SPC_MIN_POINTS, STATUS_COLOURS, Status
+from reportgen.workbook.model import Report, UserTable
+from reportgen.workbook.schema import (
+    PURPOSE_TICK_WORDS,
+    PURPOSES,
+    SPC_MIN_POINTS,
+    STATUS_COLOURS,
+    Status,
+)
 
 GREY_TEXT = "#425563"
 RULE = "#768692"
@@ -65,6 +73,8 @@ class Look:
     ink: str = "#231F20"
     logo: bytes | None = None
     logo_alt: str | None = None
+    #: The cover's built-in fields in theme.yaml's ``cover:`` order, (field, label).
+    cover: tuple[tuple[str, str | None], ...] = ()
 
 
 def created_at(day: date | None) -> datetime:
@@ -394,32 +404,23 @@ class _Writer:
         run.font.all_caps = True
         self.para("Title").add_run(paper.title)
 
-        rows: list[tuple[str, str, bool]] = [
-            ("Date of the meeting", long_date(paper.meeting_date), False),
-            ("Author", f"{paper.author} – {paper.author_job_title}", False),
-            ("Sponsoring Board member", paper.sponsor, False),
-        ]
-        purpose = paper.purpose
-        table_rows = [*rows, ("Purpose of Report", purpose, False),
-                      ("Recommendation", paper.recommendation, True)]
-        if paper.stakeholder_engagement:
-            table_rows.append(("Stakeholder Engagement", paper.stakeholder_engagement, False))
-        if paper.previous_committees:
-            table_rows.append(("Previous GB / Committee/s, Dates", paper.previous_committees,
-                               False))
-        table = self.table(len(table_rows), 2, (54, 116), header_rows=0)
-        for index, (label, value, bold) in enumerate(table_rows):
-            self.cell(table, index, 0, label, bold=True, fill=PALE)
-            if label == "Purpose of Report" and paper.purpose_category:
-                cell = self.cell(table, index, 1, None)
-                paragraph = cell.paragraphs[0]
-                run = paragraph.add_run(f"{PURPOSE_WORDS[paper.purpose_category]}. ")
-                run.bold = True
+        entries = cover_entries(paper, look.cover)
+        table = self.table(len(entries), 2, (54, 116), header_rows=0)
+        for index, entry in enumerate(entries):
+            self.cell(table, index, 0, entry.label, bold=True, fill=PALE)
+            if entry.chosen is None:
+                self.cell(table, index, 1, entry.text,
+                          bold=entry.field == "Recommendation")
+                continue
+            # The purpose as the familiar row of tick boxes: ☒ and bold for each chosen.
+            paragraph = self.cell(table, index, 1, None).paragraphs[0]
+            for position, purpose in enumerate(PURPOSES):
+                on = purpose in entry.chosen
+                run = paragraph.add_run(("   " if position else "")
+                                        + f"{TICKED if on else UNTICKED} "
+                                        + PURPOSE_TICK_WORDS[purpose])
+                run.bold = on or None
                 run.font.size = Pt(9)
-                for run in _add_lines(paragraph, value):
-                    run.font.size = Pt(9)
-            else:
-                self.cell(table, index, 1, value, bold=bold)
 
     def assurance(self) -> None:
         paper = self.paper
@@ -487,20 +488,49 @@ class _Writer:
                     self.heading(para.sub_heading, 2).runs[0].font.all_caps = True
                 if para.minor_heading:
                     self.heading(para.minor_heading, 3 if sub else 2)
-                self.numbered(para.text, figures)
+                # Cut where its lines place tables ([[Table: name]]), as in the PDF: a
+                # piece of text is numbered only if it starts the paragraph.
+                for piece in paragraph_pieces(self.report, para):
+                    if piece.table is not None:
+                        self.user_table(piece.table)
+                    else:
+                        self.numbered(piece.text, figures, number=piece.number is not None)
+        for table in self.report.tables:
+            if table.placed_at is None:  # placed by no paragraph: at the end of the body
+                self.user_table(table)
 
-    def numbered(self, text: str, figures) -> None:
+    def user_table(self, table: UserTable) -> None:
+        """A table of the user's own (a "Table ..." sheet): its caption, the header row
+        repeated on every page, numbers right-aligned; a wide one on landscape pages."""
+        if table.wide:
+            self._new_section(landscape=True)
+        self.caption(f"Table {table.number}: {table.caption}").paragraph_format \
+            .keep_with_next = True
+        numeric = table.numeric_columns
+        grid = self.table(1 + len(table.rows), len(table.header), header_rows=1)
+        for col, cell in enumerate(table.header):
+            self.cell(grid, 0, col, cell.text, bold=True, fill=self.look.primary,
+                      colour="#FFFFFF", right=numeric[col])
+        for row, cells in enumerate(table.rows, start=1):
+            for col, cell in enumerate(cells):
+                self.cell(grid, row, col, cell.text, right=cell.number)
+        self.doc.add_paragraph().paragraph_format.space_after = Pt(0)
+        if table.wide:
+            self._new_section(landscape=False)
+
+    def numbered(self, text: str, figures, *, number: bool = True) -> None:
         """One numbered paragraph (2.4) of the report, with its lists and follow-on
-        paragraphs indented under the number."""
+        paragraphs indented under the number (``number=False``: the text after a table
+        the paragraph places, under the same number)."""
         parts = blocks(text, figures)
-        if not parts or parts[0].kind != "para":
+        if number and (not parts or parts[0].kind != "para"):
             parts.insert(0, Block("para"))  # the number on a line of its own
         ordered: dict[int, int] = {}
         paragraph = None
         for index, block in enumerate(parts):
             if block.kind == "para":
                 paragraph = self.doc.add_paragraph()
-                if index == 0:
+                if index == 0 and number:
                     ooxml.set_number(paragraph, self.numbering.paper, 1)
                 else:
                     paragraph.paragraph_format.left_indent = Twips(

@@ -22,27 +22,9 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from reportgen.workbook.dates import long_date
+from reportgen.analysis.cover import COVER_FIELDS, TICKED, UNTICKED, cover_entries
 from reportgen.workbook.model import Paper
 from reportgen.workbook.schema import PAPER_FIELDS, PURPOSE_TICK_WORDS, PURPOSES
-
-#: The built-in cover rows in their usual order: field (as the Paper sheet names it)
-#: and the label printed.
-DEFAULT_COVER: tuple[tuple[str, str], ...] = (
-    ("Meeting date", "Date of the meeting"),
-    ("Author", "Author"),
-    ("Sponsoring board member", "Sponsoring Board member"),
-    ("Purpose of report", "Purpose of Report"),
-    ("Purpose category", "Paper is for"),
-    ("Recommendation", "Recommendation"),
-    ("Stakeholder engagement", "Stakeholder Engagement"),
-    ("Previous committees", "Previous GB / Committee/s, Dates"),
-)
-#: Fields not on the cover by default that a ``cover:`` list may add.
-OPTIONAL_COVER = ("Organisation", "Meeting", "Agenda item", "Title", "Author job title",
-                  "Date of report", "Author telephone", "Author initials")
-COVER_FIELDS = (*(name for name, _ in DEFAULT_COVER), *OPTIONAL_COVER)
-TICKED, UNTICKED = "☒", "☐"
 
 
 @dataclass(frozen=True)
@@ -118,45 +100,14 @@ def tick_row(chosen: tuple[str, ...]) -> Markup:
     return Markup(" ").join(boxes)
 
 
-def _value(paper: Paper, field: str) -> tuple[Markup | None, str | None]:
-    """A built-in field's cell on the cover (None: nothing to show) and its class."""
-    if field == "Meeting date":
-        return Markup(escape(long_date(paper.meeting_date))), None
-    if field == "Author":
-        return Markup("{} – {}").format(paper.author, paper.author_job_title), None
-    if field == "Purpose category":
-        chosen = paper.purpose_categories or (
-            (paper.purpose_category,) if paper.purpose_category else ())
-        return (tick_row(chosen), "purpose-ticks") if chosen else (None, None)
-    if field == "Date of report":
-        return (Markup(escape(long_date(paper.report_date))), None) if paper.report_date \
-            else (None, None)
-    text = {
-        "Sponsoring board member": paper.sponsor, "Purpose of report": paper.purpose,
-        "Recommendation": paper.recommendation,
-        "Stakeholder engagement": paper.stakeholder_engagement,
-        "Previous committees": paper.previous_committees,
-        "Organisation": paper.organisation, "Meeting": paper.meeting,
-        "Agenda item": paper.agenda_item, "Title": paper.title,
-        "Author job title": paper.author_job_title,
-        "Author telephone": paper.author_telephone, "Author initials": paper.author_initials,
-    }[field]
-    if not text:
-        return None, None
-    return lines(text), "recommendation" if field == "Recommendation" else None
-
-
 def cover_rows(paper: Paper, order: tuple[tuple[str, str | None], ...] = ()) -> list[CoverRow]:
-    """The cover's rows: ``order``'s fields first (with their labels), the other
-    built-in ones in their usual order, then the organisation's own fields."""
-    defaults = dict(DEFAULT_COVER)
-    listed = [(field, label or defaults.get(field, field)) for field, label in order]
-    named = {field for field, _ in listed}
-    fields = listed + [(f, label) for f, label in DEFAULT_COVER if f not in named]
+    """The cover's rows (see :func:`reportgen.analysis.cover.cover_entries`), escaped
+    with their line breaks kept; the purpose category as a row of tick boxes."""
     rows = []
-    for field, label in fields:
-        value, css = _value(paper, field)
-        if value is not None:
-            rows.append(CoverRow(label, value, css))
-    rows += [CoverRow(extra.label, lines(extra.value)) for extra in paper.extra_fields]
+    for entry in cover_entries(paper, order):
+        if entry.chosen is not None:
+            rows.append(CoverRow(entry.label, tick_row(entry.chosen), "purpose-ticks"))
+        else:
+            rows.append(CoverRow(entry.label, lines(entry.text),
+                                 "recommendation" if entry.field == "Recommendation" else None))
     return rows

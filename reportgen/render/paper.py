@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -11,6 +10,7 @@ from markupsafe import Markup
 from reportgen.analysis.appended import AppendedDocument
 from reportgen.analysis.figures import Analysis
 from reportgen.analysis.icons import assurance_icon, variation_icon
+from reportgen.analysis.placing import paragraph_pieces
 from reportgen.errors import TemplateError
 from reportgen.render.cover import cover_rows
 from reportgen.render.environment import make_environment
@@ -22,42 +22,8 @@ from reportgen.render.parts import (
     tracker_part_starts,
 )
 from reportgen.render.theme import load_theme, logo_data_uri
-from reportgen.workbook.model import Paragraph, Report, UserTable
-from reportgen.workbook.schema import PURPOSE_WORDS, SPC_MIN_POINTS, TABLE_REFERENCE
-
-
-@dataclass(frozen=True)
-class Piece:
-    """Part of a paragraph cell: text (numbered if it starts the paragraph) or a table
-    placed by a line [[Table: name]]."""
-
-    text: str | None = None
-    number: str | None = None
-    table: UserTable | None = None
-
-
-def paragraph_pieces(report: Report, paragraph: Paragraph) -> list[Piece]:
-    """A paragraph cut where its lines place tables: text, table, text ..."""
-    pieces: list[Piece] = []
-    text: list[str] = []
-
-    def flush() -> None:
-        if "".join(text).strip():
-            first = not any(p.text is not None for p in pieces)
-            pieces.append(Piece("\n".join(text).strip("\n"),
-                                paragraph.number if first and paragraph.number else None))
-        text.clear()
-
-    for line in paragraph.text.split("\n"):
-        match = TABLE_REFERENCE.fullmatch(line.strip())
-        table = report.table(match.group(1)) if match else None
-        if table is None:
-            text.append(line)
-            continue
-        flush()
-        pieces.append(Piece(table=table))
-    flush()
-    return pieces
+from reportgen.workbook.model import Report
+from reportgen.workbook.schema import PURPOSE_WORDS, SPC_MIN_POINTS
 
 
 def render_paper(
