@@ -17,6 +17,7 @@ from reportgen.render.parts import (
     LONG_TRACKER_ROWS,
     PART_ROWS,
     is_long_tracker,
+    tracker_layout,
     tracker_part_starts,
 )
 from reportgen.render.theme import load_theme, logo_data_uri
@@ -42,6 +43,7 @@ def render_paper(
     def markup(text: str, number: str | None = None) -> Markup:
         return render_markup(text, figures, number)
 
+    tracker_widths, action_pieces = tracker_layout(analysis.themes)
     try:
         template = env.get_template("paper.html")
         theme = load_theme(user_dir)
@@ -60,6 +62,8 @@ def render_paper(
             spc_min_points=SPC_MIN_POINTS,
             long_tracker=is_long_tracker(analysis.themes),
             part_starts=tracker_part_starts(analysis.themes),
+            tracker_widths=tracker_widths,  # mm per column, following the content
+            action_pieces=action_pieces,  # action ID -> its milestones, a page's worth each
             # For actions.html overrides written before long_tracker and part_starts.
             long_tracker_rows=LONG_TRACKER_ROWS,
             part_rows=PART_ROWS,
