@@ -7,6 +7,9 @@ starts anyway; for the action tracker, which elements those are is decided here.
 from __future__ import annotations
 
 import math
+import re
+
+from markupsafe import Markup, escape
 
 #: A tracker of more rows than this starts each theme on a new page ...
 LONG_TRACKER_ROWS = 150
@@ -55,6 +58,8 @@ TRACKER_WIDTH_MM = 261.0
 #: Height a piece of one action may take (the page's 166 mm less its header row and
 #: theme heading, with room for the estimate being short), in mm.
 PIECE_HEIGHT_MM = 118.0
+#: A Due this wide or narrower is kept on one line.
+DUE_WHOLE_MM = 34.0
 _CHAR_MM = 1.62  # an average character of 8.5 pt Arial, generously
 _PAD_MM = 3.8  # a cell's padding and borders, across
 _LINE_MM = 3.9  # 8.5 pt at line-height 1.3
@@ -120,6 +125,9 @@ def tracker_widths(themes, *, continued: bool = False) -> dict[str, float]:
     volume = {key: volume[key] / max(cells[key], 1) for key in volume}
     for key in ("id", "status"):  # short by nature: wide enough for one line, no wider
         firm[key] = max(firm[key], min(natural[key], firm[key] + 14))
+    # A Due holds a date or a short timescale whole ("6 months – 3 years"); a longer one
+    # breaks after its dash.
+    firm["due"] = max(firm["due"], min(natural["due"], DUE_WHOLE_MM))
     widths: dict[str, float] = {}
     remaining = TRACKER_WIDTH_MM
     flexible = [key for key, _ in TRACKER_COLUMNS]
@@ -188,19 +196,23 @@ def tracker_layout(themes) -> tuple[dict[str, float], dict[str, list[list]]]:
     return widths, pieces
 
 
-def timescale(text: str) -> str:
-    """A timescale that breaks only after its dash: "3 months – 3 years" keeps "3 months
-    –" and "3 years" whole (no-break spaces inside each side, a plain space after the
-    dash), the dash kept as typed; each line of the cell on its own."""
-    import re  # here, not at the top: only timescales need it
-
-    def one(line: str) -> str:
-        pieces = re.split(r"\s+([–—-])\s+", line)
+def timescale(text: str):
+    """A timescale as HTML that breaks only after its dash: "3 months – 3 years" keeps
+    "3 months –" and "3 years" each on one line (spans that do not wrap; the text keeps
+    its ordinary spaces, so it is found and copied as typed), the dash as typed; every
+    character escaped, each line of the cell (Alt+Enter) on its own line."""
+    def one(line: str) -> Markup:
+        pieces = re.split(r"(\s+[–—-]\s+)", line)
         if len(pieces) < 3:
-            return line
-        sides = [" ".join(piece.split()).replace(" ", "\u00a0") for piece in pieces[0::2]]
-        dashes = pieces[1::2]
-        return " ".join(side + ("\u00a0" + dashes[i] if i < len(dashes) else "")
-                        for i, side in enumerate(sides))
+            return escape(line)
+        sides = pieces[0::2]
+        dashes = [dash.strip() for dash in pieces[1::2]]
+        out = []
+        for i, side in enumerate(sides):
+            # The space after the dash ends the span: it is drawn (so the text reads and
+            # copies with it), and the line may break there, after the dash.
+            words = side + (" " + dashes[i] + " " if i < len(dashes) else "")
+            out.append(Markup('<span class="nowrap">{}</span>').format(words))
+        return Markup("").join(out)
 
-    return "\n".join(one(line) for line in text.split("\n"))
+    return Markup("<br>").join(one(line) for line in str(text).split("\n"))
