@@ -185,15 +185,23 @@ def action_pieces(action, widths: dict[str, float]) -> list[list]:
     return pieces
 
 
-def tracker_layout(themes) -> tuple[dict[str, float], dict[str, list[list]]]:
-    """Column widths, and each action's pieces (by action ID), for the tracker."""
+def tracker_layout(themes) -> tuple[dict[str, float], dict[str, list[list]], set[str]]:
+    """Column widths, each action's pieces (by action ID), and the IDs of the actions
+    whose every piece fits a page (only those may be kept with a neighbour: WeasyPrint
+    cannot lay out a page whose only content must not break yet does not fit)."""
     widths = tracker_widths(themes)
     actions = [action for theme in themes for action in theme.actions]
     pieces = {a.id: action_pieces(a, widths) for a in actions}
     if any(len(p) > 1 for p in pieces.values()):
         widths = tracker_widths(themes, continued=True)
         pieces = {a.id: action_pieces(a, widths) for a in actions}
-    return widths, pieces
+    fitting = set()
+    for action in actions:
+        title = _lines(action.title, widths["action"]) * _LINE_MM + _ROW_PAD_MM
+        if all(max(title, sum(milestone_height(m, widths) for m in piece))
+               <= PIECE_HEIGHT_MM for piece in pieces[action.id]):
+            fitting.add(action.id)
+    return widths, pieces, fitting
 
 
 def timescale(text: str):
