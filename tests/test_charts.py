@@ -169,7 +169,7 @@ def test_spc_chart_draws_limits_caption_and_special_points(improving):
     chart = spc_chart("Sickness absence", improving, percent=True)
     assert_self_contained(chart)
     drawn = texts(chart)
-    for label in ["Upper limit 6.1%", "Mean 4.3%", "Lower limit 2.5%", "Target 4.0%",
+    for label in ["Upper limit 6.1%", "Mean 4.3%", "Lower limit 2.5%", "Target 4%",
                   "Special cause improving (low) · hit and miss", "Special cause: improvement"]:
         assert label in drawn, (label, drawn)
     svg = chart.svg.lower()
@@ -178,7 +178,7 @@ def test_spc_chart_draws_limits_caption_and_special_points(improving):
     assert chart.alt == (
         "Sickness absence, monthly Mar 2017 to Oct 2018: mean 4.3%, process limits 2.5% to "
         "6.1%. Latest 3.6% (Oct 2018). Special cause improving (low): 7 points in a row below "
-        "the mean. Target 4.0%: hit and miss."
+        "the mean. Target 4%: hit and miss."
     )
 
 
@@ -198,8 +198,8 @@ def test_spc_chart_names_the_rule_and_rebase_for_a_concern():
     assert "Special cause concerning (high) · consistently failing" in texts(chart)
     assert chart.alt == (
         "Sickness absence, monthly Mar 2017 to Oct 2018: mean 3.8%, process limits 3.4% to "
-        "4.2% since the rebase at Jun 2018. Latest 5.0% (Oct 2018). Special cause concerning "
-        "(high): 1 point above the upper limit. Target 3.0%: consistently failing."
+        "4.2% since the rebase at Jun 2018. Latest 5% (Oct 2018). Special cause concerning "
+        "(high): 1 point above the upper limit. Target 3%: consistently failing."
     )
 
 
@@ -225,12 +225,12 @@ def test_run_chart_has_median_and_caption():
     assert_self_contained(chart)
     drawn = texts(chart)
     assert "Run chart: fewer than 15 points" in drawn
-    assert "Median 4.6%" in drawn
-    assert "Target 4.0%" in drawn
+    assert "Median 4.55%" in drawn
+    assert "Target 4%" in drawn
     assert not any("limit" in t for t in drawn)
     assert chart.alt == (
         "Sickness absence, monthly Mar 2017 to Dec 2017: run chart of 10 points (fewer than "
-        "15, so no process limits), median 4.6%. Latest 4.7% (Dec 2017). Target 4.0%: latest "
+        "15, so no process limits), median 4.55%. Latest 4.7% (Dec 2017). Target 4%: latest "
         "value does not meet it."
     )
 

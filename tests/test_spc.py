@@ -386,7 +386,7 @@ def test_assurance_uses_the_last_segments_limits():
 
 def test_rebasing_gives_each_segment_its_own_mean_and_limits():
     values = [10, 14] * 4 + [20, 22] * 4
-    result = chart(values, rebase_at=["P08"])
+    result = chart(values, rebase_at=["P08"], min_points=8)  # 8-point segments
     points = result.points
     # segment 0: mean 12, mR 4 (x7), mR̄ 4: limits 12 ± 10.64 -> 22.64 and 1.36
     # segment 1: mean 21, mR 2 (x7), mR̄ 2: limits 21 ± 5.32 -> 26.32 and 15.68
@@ -402,7 +402,7 @@ def test_rebasing_gives_each_segment_its_own_mean_and_limits():
 
 def test_runs_do_not_continue_across_a_rebase():
     values = [10, 14, 10, 14, 13, 13, 13, 13, 25, 25, 25, 25, 20, 24, 20, 24]  # 8 + 8
-    result = chart(values, rebase_at=["P08"])
+    result = chart(values, rebase_at=["P08"], min_points=8)  # 8-point segments
     # segment 0: mean 100/8 = 12.5, its last 4 points (13) above it
     # segment 1: mean 188/8 = 23.5, its first 4 points (25) above it
     # 8 points in a row above their own mean, but 4 + 4 in two segments: no shift.

@@ -31,6 +31,7 @@ from html import escape
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
+from reportgen.analysis.numbers import decimals_needed, measure_number
 from reportgen.analysis.spc import Assurance, Direction, SpcResult, Variation
 from reportgen.workbook.schema import STATUS_COLOURS, Status
 
@@ -227,8 +228,12 @@ def trend_chart(
     percent: bool,
     target: float | None = None,
     unit: str | None = None,
+    met: bool | None = None,
 ) -> Chart:
     """A line over periods, the first and last values labelled, an optional target line.
+
+    ``met`` says whether the latest value meets the target, as the metrics table says
+    (in the metric's direction); without it, higher is taken as better.
 
     With ``percent=True`` values are fractions (0.34 is shown as "34%").
     """
@@ -239,7 +244,7 @@ def trend_chart(
     if not known:
         raise ValueError(f"trend_chart: {metric!r} has no values")
     fmt = _formatter(ys, percent=percent, unit=unit)
-    alt = _trend_alt(metric, periods, ys, known, fmt, target)
+    alt = _trend_alt(metric, periods, ys, known, fmt, target, met)
 
     shown = [ys[i] for i in known] + ([target] if target is not None else [])
     top = max(shown) * 1.22 if max(shown) > 0 else 1.0
@@ -265,7 +270,8 @@ def trend_chart(
 
 
 def _trend_alt(metric: str, periods: list[str], ys: list[float], known: list[int],
-               fmt: Callable[..., str], target: float | None) -> str:
+               fmt: Callable[..., str], target: float | None,
+               met: bool | None = None) -> str:
     first, last = known[0], known[-1]
     a, b = fmt(ys[first]), fmt(ys[last])
     if first == last:
@@ -276,8 +282,8 @@ def _trend_alt(metric: str, periods: list[str], ys: list[float], known: list[int
         verb = "rose" if ys[last] > ys[first] else "fell"
         sentence = f"{metric} {verb} from {a} in {periods[first]} to {b} in {periods[last]}"
     if target is not None:
-        met = "met" if ys[last] >= target else "not met"
-        sentence += f"; target {fmt(target)} {met}"
+        reached = ys[last] >= target if met is None else met
+        sentence += f"; target {fmt(target)} {'met' if reached else 'not met'}"
     return sentence + "."
 
 
@@ -294,7 +300,8 @@ def _value_label(ax: Axes, i: int, ys: list[float], text: str, top: float) -> No
 # SPC
 
 
-def spc_chart(metric: str, result: SpcResult, *, percent: bool, unit: str | None = None) -> Chart:
+def spc_chart(metric: str, result: SpcResult, *, percent: bool, unit: str | None = None
+              ) -> Chart:
     """An XmR chart in the NHS England "Making Data Count" style, or a run chart.
 
     Limits and mean are drawn per segment (they change at a rebase) and labelled at the
@@ -306,7 +313,7 @@ def spc_chart(metric: str, result: SpcResult, *, percent: bool, unit: str | None
         raise ValueError(f"spc_chart: {metric!r} has no points")
     periods = [str(p) for p in points["period"]]
     ys = [_float(v) for v in points["value"]]
-    fmt = _formatter(ys, percent=percent, unit=unit)
+    fmt = _limit_formatter(ys, percent=percent, unit=unit)
     alt = _spc_alt(metric, result, periods, fmt)
     caption = _spc_caption(result)
     last = points.iloc[-1]
@@ -338,7 +345,7 @@ def spc_chart(metric: str, result: SpcResult, *, percent: bool, unit: str | None
                 for column in ("upper", "lower"):
                     _segment_line(ax, index, segment[column], len(ys), color=AXIS_TEXT,
                                   linewidth=1.0, linestyle=(0, (4, 2.5)))
-        if result.is_spc:
+        if result.is_spc and not result.short_latest:
             right_labels += [
                 (_float(last["upper"]), f"Upper limit {fmt(last['upper'], with_unit=False)}",
                  AXIS_TEXT),
@@ -350,9 +357,15 @@ def spc_chart(metric: str, result: SpcResult, *, percent: bool, unit: str | None
             right_labels.append(
                 (_float(last["mean"]), f"Median {fmt(last['mean'], with_unit=False)}", TEXT))
         right_labels = [label for label in right_labels if not math.isnan(label[0])]
+        for period in result.rebased_at:  # each rebase marked where it starts
+            x = periods.index(period) - 0.5
+            ax.axvline(x, color=NHS_BLUE, linestyle=(0, (1, 2)), linewidth=1.0, zorder=1)
+            ax.annotate(f"Rebased {period}", (x, 1), xycoords=("data", "axes fraction"),
+                        xytext=(3, -2), textcoords="offset points", ha="left", va="top",
+                        fontsize=FONT_SIZE - 1, color=NHS_BLUE)
         if target is not None:
             ax.axhline(target, color=NHS_RED, linestyle=(0, (5, 3)), linewidth=1.2, zorder=2)
-            right_labels.append((target, f"Target {fmt(target, with_unit=False)}", NHS_RED))
+            right_labels.append((target, f"Target {target_text(target, percent)}", NHS_RED))
         ax.plot(xs, ys, color=NHS_GREY, linewidth=1.4, marker="o", markersize=3.5, zorder=3)
         for kind in kinds:
             colour, marker, label = SPECIAL_STYLES[kind]
@@ -386,9 +399,16 @@ def _segment_line(ax: Axes, index: list[int], values, n: int, **style) -> None:
     ax.plot(xs, ys, drawstyle="steps-mid", zorder=2, **style)
 
 
+def target_text(target: float, percent: bool) -> str:
+    """A target as the paper's text and the chart's label both print it ("3.8%")."""
+    return measure_number(target, percent=percent)
+
+
 def _spc_caption(result: SpcResult) -> str:
     if not result.is_spc:
         return "Run chart: fewer than 15 points"
+    if result.short_latest:
+        return f"Rebased {result.rebased_at[-1]}: too few points since for process limits"
     parts = []
     if result.variation is not None:
         parts.append(_variation_words(result.variation))
@@ -410,14 +430,31 @@ def _spc_alt(metric: str, result: SpcResult, periods: list[str], fmt) -> str:
         else periods[0]
     latest = f"Latest {fmt(last['value'])} ({periods[-1]})."
     target = result.target
+    target_words = "" if target is None else target_text(target, fmt.percent)
+    if result.is_spc and result.short_latest:
+        start = periods.index(result.rebased_at[-1])
+        earlier = points.iloc[start - 1]
+        sentences = [
+            f"{metric}, {span}: rebased at {result.rebased_at[-1]}; the "
+            f"{_plural(len(periods) - start, 'point')} since are too few for process limits "
+            f"(fewer than 15), so they are shown with their median, {fmt(last['mean'])}.",
+            f"Before the rebase: mean {fmt(earlier['mean'])}, process limits "
+            f"{fmt(earlier['lower'], with_unit=False)} to {fmt(earlier['upper'])}.",
+            latest,
+        ]
+        if target is not None:
+            sentences.append(f"Target {target_words}: {_run_target(result, last, fmt)}.")
+        return " ".join(sentences)
     if not result.is_spc:
         sentences = [
             f"{metric}, {span}: run chart of {_plural(len(points), 'point')} "
             f"(fewer than 15, so no process limits), median {fmt(last['mean'])}.",
             latest,
         ]
+        if result.rebased_at:
+            sentences.insert(1, "Rebased at " + ", ".join(result.rebased_at) + ".")
         if target is not None:
-            sentences.append(f"Target {fmt(target)}: {_run_target(result, last, fmt)}.")
+            sentences.append(f"Target {target_words}: {_run_target(result, last, fmt)}.")
         return " ".join(sentences)
 
     rebased = points["segment"].nunique() > 1
@@ -435,10 +472,22 @@ def _spc_alt(metric: str, result: SpcResult, periods: list[str], fmt) -> str:
         sentences.append(variation)
     if target is not None:
         if result.assurance is not None:
-            sentences.append(f"Target {fmt(target)}: {_ASSURANCE_WORDS[result.assurance]}.")
+            sentences.append(f"Target {target_words}: {_ASSURANCE_WORDS[result.assurance]}.")
         else:
-            sentences.append(f"Target {fmt(target)}.")
+            sentences.append(f"Target {target_words}.")
+    if result.against_assurance >= 2:
+        sentences.append(against_words(result))
     return " ".join(sentences)
+
+
+def against_words(result: SpcResult) -> str:
+    """The reading when the latest points contradict a consistent pass or fail."""
+    n = result.against_assurance
+    if result.assurance is Assurance.FAIL:
+        return (f"But the latest {n} points meet the target: the limits were computed "
+                "before the process changed; consider rebasing from the month it changed.")
+    return (f"But the latest {n} points miss the target: the limits were computed before "
+            "the process changed; consider rebasing from the month it changed.")
 
 
 def _run_target(result: SpcResult, last, fmt) -> str:
@@ -576,8 +625,10 @@ def _value_axis(ax: Axes, low: float, high: float, *, percent: bool, unit: str |
     ax.set_axisbelow(True)
     ax.tick_params(axis="y", length=0, pad=4)
     ax.spines["left"].set_visible(False)
-    if unit:
-        ax.set_ylabel(f"% of {unit}" if percent else unit)
+    if percent:  # a percentage of a unit ("% of staff"); a plain percentage reads "%"
+        ax.set_ylabel(f"% of {unit}" if unit and unit.strip() != "%" else "%")
+    elif unit:
+        ax.set_ylabel(unit)
 
 
 def _layout(fig: Figure, ax: Axes, right_labels: list, *, top_in: float,
@@ -696,6 +747,26 @@ def _chart(title: str, svg: str, alt: str, figure: Figure | None = None) -> Char
 
 # ---------------------------------------------------------------------------------------
 # Numbers in words
+
+
+def _limit_formatter(values: Sequence[float], *, percent: bool,
+                     unit: str | None) -> Callable[..., str]:
+    """A formatter for an SPC chart: values and limits with one decimal more than the
+    data have (at most two), so a mean of 86.45% is not printed as "86%"; no trailing
+    zeros (a mean of exactly 3.8% is "3.8%")."""
+    known = [v for v in values if not math.isnan(v)]
+    places = min(2, decimals_needed(known, scale=100 if percent else 1) + 1)
+
+    def fmt(value: float, *, with_unit: bool = True) -> str:
+        value = _float(value)
+        if math.isnan(value):
+            return "no value"
+        shown = decimals_needed([value], scale=100 if percent else 1, most=places)
+        text = measure_number(value, percent=percent, decimals=shown)
+        return f"{text} {unit}" if with_unit and unit and not percent else text
+
+    fmt.percent = percent  # type: ignore[attr-defined]
+    return fmt
 
 
 def _formatter(values: Sequence[float], *, percent: bool,

@@ -11,8 +11,15 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from reportgen.analysis.charts import Chart, spc_chart, status_by_theme_chart, trend_chart
-from reportgen.analysis.numbers import format_count, percent
+from reportgen.analysis.charts import (
+    Chart,
+    against_words,
+    spc_chart,
+    status_by_theme_chart,
+    target_text,
+    trend_chart,
+)
+from reportgen.analysis.numbers import format_count, measure_number, percent
 from reportgen.analysis.progress import Progress, compare, previous_from_history
 from reportgen.analysis.spc import Direction, SpcResult, xmr
 from reportgen.workbook.model import Action, Metric, Report, WorkforceMeasure
@@ -20,30 +27,70 @@ from reportgen.workbook.schema import SPC_MIN_POINTS, Status
 
 
 def metrics_frame(metrics: list[Metric]) -> pd.DataFrame:
-    """One row per metric and period, with the rate and its display text."""
-    columns = ["metric", "period", "count", "population", "unit", "target", "source"]
+    """One row per metric and period, with the rate, the target and their display text.
+
+    A metric reads as a ``rate`` (a percentage of its population), a ``count`` or a
+    ``score`` out of its maximum; its target is in the same unit, and "Target met?"
+    compares like with like in the metric's direction (lower is better: at most the
+    target)."""
+    columns = ["metric", "period", "count", "population", "unit", "target", "source",
+               "kind", "maximum", "direction"]
     frame = pd.DataFrame(
-        [[m.name, m.period, m.count, m.population, m.unit, m.target, m.source]
-         for m in metrics],
+        [[m.name, m.period, m.count, m.population, m.unit, m.target, m.source,
+          m.kind or ("rate" if m.population is not None else "count"), m.maximum,
+          m.direction] for m in metrics],
         columns=columns,
     )
     for text in ("unit", "source"):  # an empty cell is None, never a printed "nan"
         frame[text] = frame[text].astype(object).where(frame[text].notna(), None)
-    frame["population"] = frame["population"].astype("float64")
-    frame["target"] = frame["target"].astype("float64")
-    rate = frame["count"] / frame["population"]
+    for number in ("population", "target", "maximum"):
+        frame[number] = frame[number].astype("float64")
+    rate = (frame["count"] / frame["population"]).where(frame["kind"] == "rate")
     frame["rate"] = rate
     frame["percent"] = pd.Series(
         [None if pd.isna(r) else percent(c, p)
          for r, c, p in zip(rate, frame["count"], frame["population"], strict=True)],
         index=frame.index, dtype=object)
-    frame["target_met"] = [
-        None if pd.isna(t) or pd.isna(r) else bool(r >= t)
-        for r, t in zip(frame["rate"], frame["target"], strict=True)
-    ]
+    frame["target_met"] = pd.Series(
+        [_met(row) for row in frame.itertuples()], index=frame.index, dtype=object)
+    frame["rate_text"] = pd.Series([_rate_text(row) for row in frame.itertuples()],
+                                   index=frame.index, dtype=object)
+    frame["target_text"] = pd.Series([_target_text(row) for row in frame.itertuples()],
+                                     index=frame.index, dtype=object)
     frame["figure"] = [_figure(row) for row in frame.itertuples()]
     frame["change"] = pd.Series(_changes(frame), index=frame.index, dtype=object)
     return frame
+
+
+def _met(row) -> bool | None:
+    """Whether the figure meets its target, in its direction; None without a target."""
+    value = row.rate if row.kind == "rate" else row.count
+    if pd.isna(row.target) or pd.isna(value):
+        return None
+    return bool(value <= row.target) if row.direction == "lower" else bool(value >= row.target)
+
+
+def _rate_text(row) -> str | None:
+    """The rate as printed: whole percent, or one decimal where the whole percent would
+    seem to contradict "Target met?" (39.6% against 40% is not met: not "40%")."""
+    if row.percent is None:
+        return None
+    if not pd.isna(row.target):
+        whole, goal = row.percent, row.target * 100
+        seems = whole <= goal if row.direction == "lower" else whole >= goal
+        if seems != _met(row):
+            return f"{measure_number(row.rate, percent=True, decimals=1)}"
+    return f"{row.percent}%"
+
+
+def _target_text(row) -> str | None:
+    """"at least 40%" / "at most 2": the target in the metric's unit and direction."""
+    if pd.isna(row.target):
+        return None
+    word = "at most" if row.direction == "lower" else "at least"
+    if row.kind == "rate":
+        return f"{word} {measure_number(row.target, percent=True)}"
+    return f"{word} {format_count(row.target)}"
 
 
 def _changes(frame: pd.DataFrame) -> list[str | None]:
@@ -70,13 +117,16 @@ def _changes(frame: pd.DataFrame) -> list[str | None]:
 
 
 def _figure(row) -> str:
-    """"111 (34% of staff)" with a population, "107 awards" without."""
+    """"111 (34% of staff)" for a rate, "107 awards" for a count, "level 1 of 4" for a
+    score (its Unit before the number)."""
     count = format_count(row.count)
     unit = row.unit if isinstance(row.unit, str) else ""
-    if pd.isna(row.population):
+    if row.kind == "score":
+        return f"{unit} {count} of {format_count(row.maximum)}".strip()
+    if row.kind != "rate" or pd.isna(row.population):
         return f"{count} {unit}".strip()
     of = f" of {unit}" if unit else ""
-    return f"{count} ({row.percent}%{of})"
+    return f"{count} ({row.rate_text}{of})"
 
 
 def latest_figures(frame: pd.DataFrame) -> dict[str, str]:
@@ -123,6 +173,9 @@ class WorkforceView:
     measure: WorkforceMeasure
     result: SpcResult
     chart: Chart
+    target_text: str | None = None  # as the chart's target label prints it ("3.8%")
+    #: The reading when the latest points contradict the assurance icon, or None.
+    against: str | None = None
 
 
 @dataclass(frozen=True)
@@ -155,7 +208,8 @@ def metric_charts(frame: pd.DataFrame) -> list[Chart]:
         charts.append(trend_chart(
             group["metric"].iloc[0], list(group["period"]), [float(v) for v in values],
             percent=bool(rated), target=float(target.iloc[-1]) if len(target) else None,
-            unit=str(unit.iloc[-1]) if len(unit) else None))
+            unit=str(unit.iloc[-1]) if len(unit) else None,
+            met=group["target_met"].iloc[-1]))
     return charts
 
 
@@ -168,9 +222,13 @@ def workforce_views(measures: list[WorkforceMeasure], min_points: int = SPC_MIN_
                      direction=Direction(measure.direction), target=measure.target,
                      rebase_at=[p for p, v in zip(periods, measure.values, strict=True)
                                 if v.rebase and p != periods[0]],
-                     min_points=min_points)
-        views.append(WorkforceView(measure, result, spc_chart(
-            measure.name, result, percent=measure.percent, unit=measure.unit)))
+                     min_points=min_points, fix_after=measure.fix_after,
+                     screen=measure.screen)
+        views.append(WorkforceView(
+            measure, result,
+            spc_chart(measure.name, result, percent=measure.percent, unit=measure.unit),
+            None if measure.target is None else target_text(measure.target, measure.percent),
+            against_words(result) if result.against_assurance >= 2 else None))
     return views
 
 

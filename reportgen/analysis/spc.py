@@ -66,6 +66,21 @@ class SpcResult:
     variation: Variation | None  # None for a run chart
     assurance: Assurance | None  # None without a target, or for a run chart
     target: float | None = None
+    #: Periods at which a rebase starts a new segment, in order.
+    rebased_at: tuple[str, ...] = ()
+    #: Whether the latest segment is too short for process limits (fewer points than
+    #: the minimum since the last rebase): it is drawn as a run chart with its median,
+    #: and the variation and assurance are not judged.
+    short_latest: bool = False
+    #: Limits from the first N points of each segment (NHSRplotthedots'
+    #: ``fix_after_n_points``), or None: from all of them.
+    fix_after: int | None = None
+    screen: bool = True  # moving ranges screened (NHSRplotthedots' ``screen_outliers``)
+    #: How many of the latest points are on the other side of the target from what the
+    #: assurance says (met it while "consistently failing", or missed it while
+    #: "consistently passing"): 2 or more suggest the process has changed since its
+    #: limits were computed, and a rebase.
+    against_assurance: int = 0
 
 
 # Making Data Count constants for an XmR chart.
@@ -97,6 +112,8 @@ def xmr(
     target: float | None = None,
     rebase_at: Sequence[str] = (),
     min_points: int = 15,
+    fix_after: int | None = None,
+    screen: bool = True,
 ) -> SpcResult:
     """An XmR chart of ``values`` with the Making Data Count rules and icons.
 
@@ -105,8 +122,15 @@ def xmr(
     same flags and icons a reader would get from the NHS tools. ``rebase_at`` names
     the periods where a new segment, with its own mean and limits, starts. With fewer
     than ``min_points`` points the limits are not trustworthy, so the result is a run
-    chart around the median instead.
+    chart around the median instead; a segment after a rebase that is shorter than
+    ``min_points`` gets no limits either (its median is drawn, and the latest point's
+    variation and assurance are not judged), as NHSRplotthedots warns of short groups.
+    ``fix_after`` computes each segment's mean and limits from its first N points only
+    (``fix_after_n_points``); ``screen=False`` keeps every moving range (``screen_outliers
+    = FALSE``, as the Making Data Count Excel tool does).
     """
+    if fix_after is not None and fix_after < 12:
+        raise ValueError(f"fix_after must be at least 12 points, not {fix_after!r}")
     if not isinstance(direction, Direction):
         raise TypeError(f"direction must be a Direction, not {direction!r}")
     y = _checked_values(values, periods)
@@ -126,16 +150,25 @@ def xmr(
                     "lower_near": nan, "segment": segment, "outside": no_flags,
                     "shift": no_flags, "trend": no_flags, "two_of_three": no_flags,
                     "special": no_flags, "special_kind": [None] * n}
-        return SpcResult(_frame(columns), direction, False, None, None, target)
+        return SpcResult(_frame(columns), direction, False, None, None, target,
+                         rebased_at=_rebase_periods(periods, segment), fix_after=fix_after,
+                         screen=screen)
 
     mean, width = np.empty(n), np.empty(n)
     outside, shift, two = no_flags.copy(), no_flags.copy(), no_flags.copy()
     rising, falling = no_flags.copy(), no_flags.copy()
     side = np.zeros(n, dtype=int)  # per special point: +1 a high pattern, -1 a low one
+    short = False
     for start, stop in _bounds(segment):
         part = slice(start, stop)
-        mean[part] = y[part].mean()
-        width[part] = _mean_moving_range(y[part])
+        if stop - start < min_points:  # a short segment after a rebase: no limits
+            mean[part] = np.median(y[part])
+            width[part] = math.nan
+            short = stop == n
+            continue
+        base = y[start:stop] if fix_after is None else y[start:min(stop, start + fix_after)]
+        mean[part] = base.mean()
+        width[part] = _mean_moving_range(base, screen=screen)
         (outside[part], shift[part], two[part], rising[part], falling[part],
          side[part]) = _segment_rules(y[part], mean[start], width[start])
 
@@ -151,7 +184,32 @@ def xmr(
         Variation.COMMON_CAUSE if kinds[-1] is None else _VARIATION[(kinds[-1], int(side[-1]))]
     )
     assurance = _assurance(target, direction, float(lower[-1]), float(upper[-1]))
-    return SpcResult(_frame(columns), direction, True, variation, assurance, target)
+    if short:
+        variation = assurance = None
+    return SpcResult(_frame(columns), direction, True, variation, assurance, target,
+                     rebased_at=_rebase_periods(periods, segment), short_latest=short,
+                     fix_after=fix_after, screen=screen,
+                     against_assurance=_against(y, target, direction, assurance))
+
+
+def _rebase_periods(periods: Sequence[str], segment: np.ndarray) -> tuple[str, ...]:
+    return tuple(periods[i] for i in np.flatnonzero(np.diff(segment)) + 1)
+
+
+def _against(y: np.ndarray, target: float | None, direction: Direction,
+             assurance: Assurance | None) -> int:
+    """How many of the latest points contradict a consistent pass or fail."""
+    if target is None or assurance not in (Assurance.PASS, Assurance.FAIL):
+        return 0
+    higher = direction is Direction.HIGHER
+    meets = (y >= target) if higher else (y <= target)
+    contrary = meets if assurance is Assurance.FAIL else ~meets
+    count = 0
+    for flag in contrary[::-1]:
+        if not flag:
+            break
+        count += 1
+    return count
 
 
 def _frame(columns: dict[str, object]) -> pd.DataFrame:
@@ -206,7 +264,7 @@ def _bounds(segment: np.ndarray) -> list[tuple[int, int]]:
     return list(itertools.pairwise(edges))
 
 
-def _mean_moving_range(seg: np.ndarray) -> float:
+def _mean_moving_range(seg: np.ndarray, *, screen: bool = True) -> float:
     """The segment's mean moving range, with outlying moving ranges screened out.
 
     NHSRplotthedots screens by default (``screen_outliers = TRUE``, after Nelson 1982):
@@ -221,6 +279,8 @@ def _mean_moving_range(seg: np.ndarray) -> float:
     average = ranges.mean()
     if average == 0:
         return 0.0  # a flat segment: R would screen everything and give NaN limits
+    if not screen:
+        return float(average)
     return float(ranges[ranges < _SCREEN * average].mean())
 
 

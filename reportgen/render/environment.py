@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from reportgen.analysis.numbers import format_count
 from reportgen.errors import TemplateError
+from reportgen.render.parts import timescale
 from reportgen.workbook.dates import long_date
 from reportgen.workbook.schema import STATUS_COLOURS
 
@@ -70,6 +71,7 @@ def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
         css_string=css_string,
         lines=lines,
         count=format_count,
+        timescale=timescale,
     )
     return env
 

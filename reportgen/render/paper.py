@@ -19,6 +19,7 @@ from reportgen.render.parts import (
     LONG_TRACKER_ROWS,
     PART_ROWS,
     is_long_tracker,
+    tracker_layout,
     tracker_part_starts,
 )
 from reportgen.render.theme import load_theme, logo_data_uri
@@ -44,6 +45,7 @@ def render_paper(
     def markup(text: str, number: str | None = None) -> Markup:
         return render_markup(text, figures, number)
 
+    tracker_widths, action_pieces, whole_actions = tracker_layout(analysis.themes)
     try:
         template = env.get_template("paper.html")
         theme = load_theme(user_dir)
@@ -64,6 +66,9 @@ def render_paper(
             spc_min_points=SPC_MIN_POINTS,
             long_tracker=is_long_tracker(analysis.themes),
             part_starts=tracker_part_starts(analysis.themes),
+            tracker_widths=tracker_widths,  # mm per column, following the content
+            action_pieces=action_pieces,  # action ID -> its milestones, a page's worth each
+            whole_actions=whole_actions,  # IDs of the actions whose pieces fit a page
             # For actions.html overrides written before long_tracker and part_starts.
             long_tracker_rows=LONG_TRACKER_ROWS,
             part_rows=PART_ROWS,

@@ -116,8 +116,11 @@ class Metric:
     count: float
     population: float | None = None
     unit: str | None = None
-    target: float | None = None  # a fraction, 0.4 for 40%
+    target: float | None = None  # a rate's as a fraction (0.4 for 40%); else in its unit
     source: str | None = None
+    kind: str | None = None  # rate | count | score; None: rate with a population, else count
+    maximum: float | None = None  # a score's maximum ("level 1 of 4": 4)
+    direction: str = "higher"  # higher | lower: which way "Target met?" reads
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,8 @@ class WorkforceMeasure:
     target: float | None = None  # same scale as values
     direction: str = "neutral"  # higher | lower | neutral
     source: str | None = None
+    fix_after: int | None = None  # limits from the first N points of each segment
+    screen: bool = True  # moving ranges above 3.267 x their mean screened out
 
 
 @dataclass(frozen=True)

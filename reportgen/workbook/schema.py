@@ -242,8 +242,18 @@ METRICS = TableSheet(
         Column("Population", "Out of how many (the denominator), if a rate.",
                aliases=("Denominator", "Out of", "Total", "Base")),
         Column("Unit", 'What is counted, e.g. "staff".'),
-        Column("Target", "Target rate, e.g. 40%, if any."),
+        Column("Target", "Target in the metric's own unit, if any: a rate's as a "
+               "percentage (40%), a count's or a score's as a number (2)."),
         Column("Source", "Where the figure comes from."),
+        Column("Kind", "How the figure reads: Rate (a percentage of the Population), "
+               "Count (how many) or Score (out of a Maximum, e.g. level 1 of 4); by "
+               "default a Rate with a Population, else a Count (on any row of the metric).",
+               aliases=("Reads as", "Metric type", "Measure type", "Type")),
+        Column("Maximum", "A score's maximum, e.g. 4 for \"level 1 of 4\".",
+               aliases=("Max", "Maximum score", "Max score", "Scale")),
+        Column("Direction", "Higher is better (the default) or Lower is better: which way "
+               "\"Target met?\" reads (on any row of the metric).",
+               aliases=("Improvement direction",)),
     ),
     required=False,
     near_names=("Metric", "Measures", "Figures", "Survey", "Data", "KPIs", "KPI"),
@@ -269,6 +279,13 @@ SPC_MIN_POINTS = 15
 METRIC_REFERENCE = re.compile(r"\[\[([^\[\]\n]+)\]\]")
 
 DIRECTIONS = {"higher is better": "higher", "lower is better": "lower", "neutral": "neutral"}
+#: How a Metrics row's figure reads, by the Kind typed (case ignored).
+METRIC_KINDS = {"rate": "rate", "count": "count", "score": "score"}
+#: Which way a Metrics row's "Target met?" reads (a metric has no neutral direction:
+#: its target is met or not).
+METRIC_DIRECTIONS = {"higher is better": "higher", "lower is better": "lower"}
+#: The fewest points a fixed baseline may have (NHSRplotthedots: fix_after_n_points >= 12).
+FIX_AFTER_MIN = 12
 
 WORKFORCE = TableSheet(
     "Workforce",
@@ -288,6 +305,16 @@ WORKFORCE = TableSheet(
         Column("Rebase", "Yes on the month from which the process limits are "
                "recalculated, e.g. after a change of policy (optional)."),
         Column("Source", "Where the figures come from (optional)."),
+        Column("Fix after", "Fix the limits from the first N months (N of at least 12) of "
+               "each segment, as fix_after_n_points does in NHSRplotthedots (optional; "
+               "on any row of the measure).",
+               aliases=("fix_after_n_points", "Fix after n points", "Baseline points",
+                        "Fix limits after")),
+        Column("Screen outliers", "No to keep every moving range when computing the "
+               "limits, as the Making Data Count Excel tool does; Yes (the default) "
+               "screens out those above 3.267 times their mean, as NHSRplotthedots does.",
+               aliases=("Screen", "Screen moving ranges", "screen_outliers",
+                        "Moving range screening")),
     ),
     required=False,
     near_names=("Workforce metrics", "Workforce data", "HR", "HR metrics", "SPC"),

@@ -247,3 +247,7 @@ def _table(book, spec) -> None:
                   [s.value for s in Status], "Choose a status")
     if spec is METRICS:
         sheet[f"{column('Target')}2"].number_format = "0%"
+        add_dropdown(sheet, f"{column('Kind')}2:{column('Kind')}{last}",
+                     ("Rate", "Count", "Score"), "How the figure reads")
+        add_dropdown(sheet, f"{column('Direction')}2:{column('Direction')}{last}",
+                     ("Higher is better", "Lower is better"), "Which way is better")

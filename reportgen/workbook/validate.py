@@ -49,7 +49,10 @@ from reportgen.workbook.schema import (
     APPENDICES,
     ASSURANCE,
     DIRECTIONS,
+    FIX_AFTER_MIN,
     HISTORY,
+    METRIC_DIRECTIONS,
+    METRIC_KINDS,
     METRIC_REFERENCE,
     METRICS,
     NO_WORDS,
@@ -557,7 +560,7 @@ class Validator:
         table = self.table(METRICS.name)
         if table is None:
             return []
-        metrics = []
+        rows = []
         for row in table.rows:
             name = self.required_text(table, row, "Metric")
             count = self.number(table, row, "Count", required=True)
@@ -566,20 +569,101 @@ class Validator:
                 self.problem(table.sheet, row.ref("Population"),
                              "population must be more than 0", "leave it blank if not a rate")
                 population = None
+            rows.append((row, name, count, population))
+        kinds = self.per_metric(table, [(r, n) for r, n, _, _ in rows], "Kind",
+                                METRIC_KINDS, "Rate, Count or Score")
+        directions = self.per_metric(table, [(r, n) for r, n, _, _ in rows], "Direction",
+                                     METRIC_DIRECTIONS, "Higher is better or Lower is better")
+        metrics = []
+        for row, name, count, population in rows:
+            kind = kinds.get(name.casefold())
+            typed_kind = kind
+            if kind is None:
+                kind = "rate" if population is not None else "count"
+            maximum = self.metric_maximum(table, row, name, kind)
+            if kind == "rate" and population is None and typed_kind and \
+                    row.value("Population") is None:
+                self.problem(table.sheet, row.ref("Population"),
+                             f"{name} is a rate, which needs its Population (out of how "
+                             "many)", "fill in the Population, or set Kind to Count")
+            elif kind != "rate" and population is not None:
+                self.problem(table.sheet, row.ref("Population"),
+                             f"{name} is a {kind}, which has no Population",
+                             "clear the Population, or set Kind to Rate" if kind == "count"
+                             else "put the score's maximum in Maximum and clear Population")
+                population = None
             if count is not None and population is not None and count > population:
                 self.problem(table.sheet, row.ref("Count"),
                              f"count {as_text(count)} is larger than population "
                              f"{as_text(population)}", "check both figures")
+            if count is not None and maximum is not None and count > maximum:
+                self.problem(table.sheet, row.ref("Count"),
+                             f"score {as_text(count)} is larger than its maximum "
+                             f"{as_text(maximum)}", "check both figures")
+            unit = as_text(row.value("Unit"))
             metrics.append(Metric(
                 name=name,
                 period=self.required_text(table, row, "Period"),
                 count=count or 0,
                 population=population,
-                unit=as_text(row.value("Unit")),
-                target=self.target(table, row),
+                unit=unit,
+                target=self.target(table, row, kind, maximum, unit),
                 source=as_text(row.value("Source")),
+                kind=kind,
+                maximum=maximum,
+                direction=directions.get(name.casefold(), "higher"),
             ))
         return metrics
+
+    def per_metric(self, table: Table, rows: list[tuple[Row, str]], column: str,
+                   words: dict[str, str], choices: str) -> dict[str, str]:
+        """A setting typed on any row of a metric (Kind, Direction): metric name
+        (casefolded) -> its value. A word not in ``words`` is an error with a did-you-mean;
+        two different values for one metric are an error naming both cells."""
+        chosen: dict[str, tuple[str, str]] = {}
+        for row, name in rows:
+            typed = as_text(row.value(column))
+            if not typed or not typed.strip():
+                continue
+            value = words.get(" ".join(typed.split()).casefold())
+            if value is None:
+                close = difflib.get_close_matches(" ".join(typed.split()).casefold(),
+                                                  list(words), n=1, cutoff=0.6)
+                meant = f"did you mean '{close[0].capitalize()}'? " if close else ""
+                self.problem(table.sheet, row.ref(column),
+                             f'"{typed}" is not a {column.lower()}',
+                             f"{meant}use {choices}")
+                continue
+            key = name.casefold()
+            if key in chosen and chosen[key][0] != value:
+                self.problem(table.sheet, row.ref(column),
+                             f'{column.lower()} "{typed}" differs from {chosen[key][1]} for '
+                             f"{name}", f"give {name} one {column.lower()}")
+                continue
+            chosen.setdefault(key, (value, f"{table.sheet}!{row.ref(column)}"))
+        return {key: value for key, (value, _) in chosen.items()}
+
+    def metric_maximum(self, table: Table, row: Row, name: str, kind: str) -> float | None:
+        """A score's maximum; refused on a rate or a count, required for a score."""
+        maximum = self.number(table, row, "Maximum")
+        if kind != "score":
+            if maximum is not None:
+                self.problem(table.sheet, row.ref("Maximum"),
+                             f"{name} is a {kind}, so it has no Maximum",
+                             "clear the Maximum, or set Kind to Score")
+            return None
+        if maximum is None and row.value("Maximum") is None:
+            where = row.ref("Maximum") if "Maximum" in row.cells else row.ref("Kind")
+            self.problem(table.sheet, where,
+                         f"{name} is a score, which needs its maximum (\"level 1 of 4\": 4)",
+                         "type the maximum in a column headed 'Maximum'"
+                         if "Maximum" not in row.cells else "type the highest score")
+            return None
+        if maximum is not None and maximum <= 0:
+            self.problem(table.sheet, row.ref("Maximum"), "a score's maximum must be more "
+                         "than 0", "type the highest score, e.g. 4")
+            return None
+        return maximum
 
     def number(self, table: Table, row: Row, column: str, required: bool = False) -> float | None:
         """A count: a number that cannot be negative, and is never a percentage."""
@@ -601,11 +685,45 @@ class Validator:
             return None
         return value
 
-    def target(self, table: Table, row: Row) -> float | None:
+    def target(self, table: Table, row: Row, kind: str = "rate",
+               maximum: float | None = None, unit: str | None = None) -> float | None:
+        """The target in the metric's own unit: a rate's a fraction (40% -> 0.4), a
+        count's a number of its unit, a score's a level up to its maximum."""
         value = row.value("Target")
         if value is None:
             return None
+        cell = row.cells.get("Target")
         text = (as_text(value) or "").strip()
+        formatted_percent = cell is not None and cell.percent and \
+            isinstance(value, int | float) and not isinstance(value, bool)
+        if kind != "rate":
+            shown = f"{value * 100:g}%" if formatted_percent else text
+            what = f"a number of {unit}" if kind == "count" and unit else (
+                "how many" if kind == "count" else
+                f"a level out of {as_text(maximum) if maximum else 'its maximum'}")
+            if formatted_percent or text.endswith("%"):
+                self.problem(table.sheet, row.ref("Target"),
+                             f'target "{shown}" is a percentage, but this {kind}\'s target '
+                             f"is {what}",
+                             "type the number itself, e.g. 2" if kind == "count" else
+                             "type the level itself, e.g. 3",)
+                return None
+            try:
+                number = float(text.replace(",", ""))
+            except ValueError:
+                self.problem(table.sheet, row.ref("Target"), f'"{text}" is not a target',
+                             f"type {what} as a number")
+                return None
+            if not math.isfinite(number) or number < 0:
+                self.problem(table.sheet, row.ref("Target"),
+                             f'"{text}" is not a {kind} target', "type a number of 0 or more")
+                return None
+            if maximum is not None and number > maximum:
+                self.problem(table.sheet, row.ref("Target"),
+                             f'target {text} is above the maximum score {as_text(maximum)}',
+                             "check both figures")
+                return None
+            return number
         try:
             number = float(text.rstrip("%").strip())
         except ValueError:
@@ -627,6 +745,7 @@ class Validator:
             return []
         measures: dict[str, WorkforceMeasure] = {}
         rows: dict[str, list[tuple[Row, MonthlyValue]]] = {}
+        fix_cells: dict[str, list[str]] = {}  # where each measure's Fix after was typed
         for row in table.rows:
             name = self.required_text(table, row, "Metric")
             reading = read_date(row.value("Month"))
@@ -654,11 +773,15 @@ class Validator:
             if direction:
                 wanted = DIRECTIONS.get(" ".join(direction.split()).casefold())
                 if wanted is None:
+                    close = difflib.get_close_matches(" ".join(direction.split()).casefold(),
+                                                      list(DIRECTIONS), n=1, cutoff=0.6)
+                    meant = f"did you mean '{close[0].capitalize()}'? " if close else ""
                     self.problem(table.sheet, row.ref("Direction"),
                                  f'"{direction}" is not an improvement direction',
-                                 "use Higher is better, Lower is better or Neutral")
+                                 f"{meant}use Higher is better, Lower is better or Neutral")
                 else:
                     measure.direction = wanted
+            self.spc_options(table, row, measure, fix_cells.setdefault(key, []))
             target = self.signed_number(table, row, "Target", required=False)
             if target is not None:
                 measure.target = target
@@ -666,6 +789,7 @@ class Validator:
         for key, measure in measures.items():
             ordered = sorted(rows.get(key, []), key=lambda pair: pair[1].month)
             measure.values = [entry for _, entry in ordered]
+            self.check_fix_after(table, measure, fix_cells.get(key, []))
             measure.percent = (measure.unit or "").strip() == "%"
             if measure.percent and measure.values and max(
                     abs(v.value) for v in measure.values) > 1:
@@ -677,6 +801,64 @@ class Validator:
             elif measure.percent and measure.target is not None and measure.target > 1:
                 measure.target /= 100
         return list(measures.values())
+
+    def spc_options(self, table: Table, row: Row, measure: WorkforceMeasure,
+                    fix_cells: list[str]) -> None:
+        """A measure's Fix after (whole number, 12 or more) and Screen outliers (Yes/No),
+        typed on any row of the measure; two different values are an error."""
+        fix = row.value("Fix after")
+        if fix is not None and as_text(fix).strip():
+            text = (as_text(fix) or "").strip()
+            try:
+                number = float(text)
+            except ValueError:
+                number = math.nan
+            if not math.isfinite(number) or not number.is_integer():
+                self.problem(table.sheet, row.ref("Fix after"),
+                             f'"{text}" is not a number of months',
+                             f"type a whole number of at least {FIX_AFTER_MIN}, e.g. 12")
+            elif number < FIX_AFTER_MIN:
+                self.problem(table.sheet, row.ref("Fix after"),
+                             f"fixing the limits after {int(number)} months is too few: "
+                             f"Making Data Count baselines need at least {FIX_AFTER_MIN} "
+                             "points", f"type {FIX_AFTER_MIN} or more, or clear it")
+            elif measure.fix_after is not None and measure.fix_after != int(number):
+                self.problem(table.sheet, row.ref("Fix after"),
+                             f"{measure.name} is fixed after {measure.fix_after} months in "
+                             f"{fix_cells[0]} and after {int(number)} here",
+                             f"give {measure.name} one Fix after")
+            else:
+                measure.fix_after = int(number)
+                fix_cells.append(f"{table.sheet}!{row.ref('Fix after')}")
+        screen = as_text(row.value("Screen outliers"))
+        if screen is not None and screen.strip():
+            word = screen.strip().casefold()
+            if word in YES_WORDS or word in NO_WORDS:
+                measure.screen = word in YES_WORDS
+            else:
+                self.problem(table.sheet, row.ref("Screen outliers"),
+                             f'"{screen}" is not Yes or No',
+                             "use No to keep every moving range (as the Making Data Count "
+                             "Excel tool does) or Yes to screen them (the default)")
+
+    def check_fix_after(self, table: Table, measure: WorkforceMeasure,
+                        fix_cells: list[str]) -> None:
+        """A fixed baseline must lie inside the data: N points no longer than the
+        measure's first segment (the limits of each segment come from its first N)."""
+        if measure.fix_after is None or not fix_cells:
+            return
+        first_segment = next((i for i, v in enumerate(measure.values) if v.rebase and i),
+                             len(measure.values))
+        if measure.fix_after > first_segment:
+            where = "months" if first_segment == len(measure.values) else \
+                "months before its first rebase"
+            sheet, cell = fix_cells[0].split("!")
+            self.problem(sheet, cell,
+                         f"{measure.name} is fixed after {measure.fix_after} months, but "
+                         f"has only {first_segment} {where}",
+                         f"type a number from {FIX_AFTER_MIN} to {first_segment}, or clear it"
+                         if first_segment >= FIX_AFTER_MIN else "clear it: there are too "
+                         "few months to fix a baseline")
 
     def signed_number(self, table: Table, row: Row, column: str, required: bool = True,
                       example: str = "type a number, e.g. 4.3%") -> float | None:
