@@ -177,6 +177,41 @@ class WorkforceView:
     #: The reading when the latest points contradict the assurance icon, or None.
     against: str | None = None
 
+    def reading(self, min_points: int) -> str:
+        """The measure in words under its heading, as the PDF and the Word document
+        print it: variation and assurance (or why they are not judged), rebases, how the
+        limits were made, the better direction, target and source."""
+        result, measure = self.result, self.measure
+        words = []
+        if result.is_spc and result.short_latest:
+            words.append(f"Rebased {result.rebased_at[-1]}: fewer than {min_points} months "
+                         "since, too few for process limits, so the months since are shown "
+                         "with their median and the variation and assurance are not judged.")
+        elif result.is_spc:
+            words.append(f"Variation: {result.variation.value.capitalize()}.")
+            if result.assurance:
+                words.append(f"Assurance: {result.assurance.value.capitalize()}.")
+            if result.rebased_at:
+                words.append(f"Rebased {', '.join(map(str, result.rebased_at))}.")
+        else:
+            words.append(f"Run chart: fewer than {min_points} months of data.")
+            if result.rebased_at:
+                words.append(f"Rebased {', '.join(map(str, result.rebased_at))}.")
+        if self.against:
+            words.append(self.against)
+        if result.is_spc and result.fix_after:
+            segment = " of each segment" if result.rebased_at else ""
+            words.append(f"Limits fixed from the first {result.fix_after} months{segment}.")
+        if result.is_spc and not result.screen:
+            words.append("Moving ranges not screened for outliers.")
+        if measure.direction != "neutral":
+            words.append(f"{measure.direction.capitalize()} is better.")
+        if self.target_text:
+            words.append(f"Target: {self.target_text}.")
+        if measure.source:
+            words.append(f"Source: {measure.source}.")
+        return " ".join(words)
+
 
 @dataclass(frozen=True)
 class Analysis:

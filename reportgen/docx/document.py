@@ -642,25 +642,29 @@ class _Writer:
         analysis = self.analysis
         self.heading(self.paper.metrics_table_title, 1)
         frame = analysis.metrics
-        table = self.table(1 + len(frame), 9, (50, 22, 24, 24, 16, 16, 20, 40, 49))
-        self.header_cells(table, 0, ["Metric", "Period", "Count", "Of", "Rate", "Target",
-                                     "Target met?", "Change", "Source"])
+        table = self.table(1 + len(frame), 9, (50, 22, 24, 24, 16, 22, 20, 36, 47))
+        scores = bool((frame["kind"] == "score").any())
+        self.header_cells(table, 0, ["Metric", "Period", "Count or score" if scores else "Count",
+                                     "Of", "Rate", "Target", "Target met?", "Change",
+                                     "Source"])
         for r, m in enumerate(frame.itertuples(), start=1):
             has_population = m.population == m.population  # not NaN
             self.cell(table, r, 0, m.metric, bold=True)
             self.cell(table, r, 1, m.period)
-            count = format_count(m.count)
-            if m.unit and not has_population:
-                count = f"{count} {m.unit}"
+            if m.kind == "score":
+                count = f"{m.unit} {format_count(m.count)}" if m.unit else format_count(m.count)
+                of = format_count(m.maximum)
+            else:
+                count = format_count(m.count)
+                if m.unit and not has_population:
+                    count = f"{count} {m.unit}"
+                of = "–"
+                if has_population:
+                    of = format_count(m.population) + (f" {m.unit}" if m.unit else "")
             self.cell(table, r, 2, count, right=True)
-            of = "–"
-            if has_population:
-                of = format_count(m.population) + (f" {m.unit}" if m.unit else "")
             self.cell(table, r, 3, of, right=True)
-            self.cell(table, r, 4, f"{m.percent}%" if m.percent is not None else "–",
-                      right=True)
-            target = f"{round(m.target * 100)}%" if m.target == m.target else "–"
-            self.cell(table, r, 5, target, right=True)
+            self.cell(table, r, 4, m.rate_text or "–", right=True)
+            self.cell(table, r, 5, m.target_text or "–", right=True)
             met = {True: "Met", False: "Not met"}.get(m.target_met, "–")
             self.cell(table, r, 6, met, bold=m.target_met is not None)
             self.cell(table, r, 7, m.change or "–")
@@ -670,7 +674,10 @@ class _Writer:
                 paragraph.paragraph_format.keep_with_next = True
         note = self.para("Caption")
         note.add_run("Rates are computed from the count and population, rounded to the "
-                     "nearest whole percent; changes are against the metric's previous period.")
+                     "nearest whole percent (to one decimal where that decides whether the "
+                     "target is met); a target is met when the figure is at least the target, "
+                     "or at most the target where lower is better; changes are against the "
+                     "metric's previous period.")
         note.paragraph_format.space_before = Mm(1.5)
         for chart in analysis.metric_charts:
             self.picture(chart, 200)
@@ -687,29 +694,15 @@ class _Writer:
                       "above or below the mean or rising or falling, or two of three points "
                       "close to a limit show a special cause worth looking into. With fewer "
                       f"than {SPC_MIN_POINTS} months, a run chart with the median is shown "
-                      "instead.")
+                      "instead; so are the months since a rebase when there are fewer than "
+                      f"{SPC_MIN_POINTS} of them.")
         for run in intro.runs:
             run.font.size = Pt(9.5)
         for view in self.analysis.workforce:
-            result, measure = view.result, view.measure
-            self.heading(measure.name, 2)
-            words = []
-            if result.is_spc:
-                words.append(f"Variation: {result.variation.value.capitalize()}.")
-                if result.assurance:
-                    words.append(f"Assurance: {result.assurance.value.capitalize()}.")
-            else:
-                words.append(f"Run chart: fewer than {SPC_MIN_POINTS} months of data.")
-            if measure.direction != "neutral":
-                words.append(f"{measure.direction.capitalize()} is better.")
-            if measure.target is not None:
-                value = measure.target * 100 if measure.percent else measure.target
-                words.append(f"Target: {round(value, 1)}{'%' if measure.percent else ''}.")
-            if measure.source:
-                words.append(f"Source: {measure.source}.")
+            self.heading(view.measure.name, 2)
             reading = self.doc.add_paragraph()
             reading.paragraph_format.keep_with_next = True
-            reading.add_run(" ".join(words)).font.size = Pt(9.5)
+            reading.add_run(view.reading(SPC_MIN_POINTS)).font.size = Pt(9.5)
             self.picture(view.chart, 160)
             self.caption(f"{view.chart.title}. Monthly figures are in the table at the end "
                          "of this section.")
