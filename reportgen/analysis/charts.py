@@ -17,8 +17,11 @@ global backend switch, no global figure registry, and style settings only apply 
 from __future__ import annotations
 
 import base64
+import functools
+import hashlib
 import io
 import math
+import pickle
 import re
 import textwrap
 from collections.abc import Callable, Iterator, Sequence
@@ -51,6 +54,49 @@ class Chart:
     data_uri: str  # "data:image/svg+xml;base64,...", for <img src>, built from svg
     #: The matplotlib figure itself, kept only inside keep_figures() (for chart_png).
     figure: Figure | None = field(default=None, repr=False, compare=False)
+
+
+#: Charts already drawn, by a hash of what they were drawn from (set by remember_charts()).
+_REMEMBERED: ContextVar[tuple[dict[str, Chart], set[str]] | None] = ContextVar(
+    "reportgen_remembered_charts", default=None)
+
+
+@contextmanager
+def remember_charts(store: dict[str, Chart]) -> Iterator[None]:
+    """Charts asked for again with the same data come from ``store`` instead of being
+    drawn again (a third of a warm preview's rebuild was matplotlib). Only the charts
+    asked for inside this block stay in ``store`` after it, so it does not grow."""
+    used: set[str] = set()
+    token = _REMEMBERED.set((store, used))
+    try:
+        yield
+    finally:
+        _REMEMBERED.reset(token)
+        for key in set(store) - used:
+            del store[key]
+
+
+def _remembered(draw: Callable[..., Chart]) -> Callable[..., Chart]:
+    """``draw``, answered from the :func:`remember_charts` store when one is set."""
+
+    @functools.wraps(draw)
+    def chart(*args, **kwargs) -> Chart:
+        remembering = _REMEMBERED.get()
+        if remembering is None:
+            return draw(*args, **kwargs)
+        store, used = remembering
+        try:
+            given = pickle.dumps((draw.__name__, args, sorted(kwargs.items())), protocol=5)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            return draw(*args, **kwargs)
+        key = hashlib.sha256(given).hexdigest()
+        used.add(key)
+        found = store.get(key)
+        if found is None or (found.figure is None and _KEEP_FIGURES.get()):
+            found = store[key] = draw(*args, **kwargs)
+        return found
+
+    return chart
 
 
 # NHS identity colours.
@@ -123,6 +169,7 @@ _RC = {
 # Status by theme
 
 
+@_remembered
 def status_by_theme_chart(summary: pd.DataFrame) -> Chart:
     """Horizontal stacked bars of actions by status, one bar per theme.
 
@@ -220,6 +267,7 @@ def _status_alt(title: str, counts: pd.DataFrame) -> str:
 # Trend
 
 
+@_remembered
 def trend_chart(
     metric: str,
     periods: list[str],
@@ -300,6 +348,7 @@ def _value_label(ax: Axes, i: int, ys: list[float], text: str, top: float) -> No
 # SPC
 
 
+@_remembered
 def spc_chart(metric: str, result: SpcResult, *, percent: bool, unit: str | None = None
               ) -> Chart:
     """An XmR chart in the NHS England "Making Data Count" style, or a run chart.

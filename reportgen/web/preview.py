@@ -28,6 +28,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from reportgen.analysis.charts import remember_charts
 from reportgen.build import render_paper_pdf
 from reportgen.errors import InputError, ReportgenError
 from reportgen.pdf.partcache import CachedPool
@@ -66,6 +67,7 @@ class Preview:
         self.inputs: set[Path] = {p.resolve() for p in (workbook, previous) if p}
         self._lock = threading.Lock()
         self._pool: LayoutPool | None = None
+        self.charts: dict = {}  # charts drawn by the last build, by what they show
         self.pool: CachedPool | None = None
 
     def start(self) -> None:
@@ -115,8 +117,9 @@ class Preview:
         started = time.monotonic()
         with self._lock:
             try:
-                paper = render_paper_pdf(self.workbook, previous=self.previous,
-                                         templates=self.templates, pool=self.pool)
+                with remember_charts(self.charts):  # unchanged charts are not drawn again
+                    paper = render_paper_pdf(self.workbook, previous=self.previous,
+                                             templates=self.templates, pool=self.pool)
                 self.pages = self.images.add(paper.pdf)
                 self.problems, self.error = [], None
                 self.warnings = list(paper.warnings)
