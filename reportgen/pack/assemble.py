@@ -16,7 +16,7 @@ from reportgen.pdf.finish import add_header_scopes, finish_structure
 from reportgen.pdf.graft import graft_outline, replace_with_tagged_pages
 from reportgen.pdf.place import content_box, page_texts, place_external_page
 from reportgen.pdf.share import share_identical_resources
-from reportgen.pdf.structure import merge_duplicate_links
+from reportgen.pdf.structure import kids_of, merge_duplicate_links, subtree_pages, walk_elements
 from reportgen.safeio import slugify
 
 #: Content box of frame pages (top, right, bottom, left, mm): external PDFs go inside.
@@ -58,6 +58,45 @@ def _roman(number: int) -> str:
     return out
 
 
+def _one_section(pdf: pikepdf.Pdf, pages: list) -> None:
+    """Gather another author's item into one /Sect: the first page's (which holds the
+    item's heading), with the figure and links of every page after it, in order.
+
+    The frame tags each stamped page as a /Sect of its own, and each page drawn in
+    lands beside it; a screen reader should find one section per item, under its
+    heading."""
+    wanted = set(pages)
+    home = None
+    for element, ancestors in walk_elements(pdf.Root.StructTreeRoot):
+        if element.get("/S") == pikepdf.Name.Sect and isinstance(
+                element.get("/Pg"), pikepdf.Dictionary) and element.Pg.objgen == pages[0]:
+            home, parent = element, ancestors[-1]
+            break
+    if home is None:
+        return
+    kids = list(parent.K) if isinstance(parent.K, pikepdf.Array) else [parent.K]
+    kept, moved = [], []
+    for kid in kids:
+        on = (subtree_pages(kid) if isinstance(kid, pikepdf.Dictionary) and "/S" in kid
+              else set())
+        if kid.objgen != home.objgen and on and on <= wanted:
+            if kid.get("/S") == pikepdf.Name.Sect:
+                moved += kids_of(kid)
+            else:
+                moved.append(kid)
+            continue
+        kept.append(kid)
+    if not moved:
+        return
+    for kid in moved:
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            kid.P = home
+            if "/Pg" not in kid and "/Pg" in home:
+                kid.Pg = home.Pg
+    home.K = pikepdf.Array([*kids_of(home), *moved])
+    parent.K = pikepdf.Array(kept)
+
+
 def assemble(frame_pdf: bytes, front_pages: int, entries: list[FrameEntry],
              papers: list[Paper], agenda: Agenda, first_number: int = 1) -> bytes:
     by_number = {paper.item.number: paper for paper in papers}
@@ -94,6 +133,8 @@ def assemble(frame_pdf: bytes, front_pages: int, entries: list[FrameEntry],
                     placements.setdefault(number, {})[i] = place_external_page(
                         pdf, start + i, source, i, rect, alt,
                         f"/RgItem{slugify(number, 'x')}p{i + 1}", page_map, memo)
+                _one_section(pdf, [pdf.pages[start + i].objgen
+                                   for i in range(len(paper.landscape))])
         with pdf.open_outline() as outline:
             outline.root.clear()
             if front_pages:

@@ -220,10 +220,11 @@ def structure_findings(pdf: pikepdf.Pdf):
                           "the pack has no page labels: viewers' page numbers differ "
                           "from the printed ones")
         for element, _ in walk_elements(tree):
-            if element.get("/S") not in (pikepdf.Name.Sect, pikepdf.Name.Part):
+            if element.get("/S") != pikepdf.Name.Sect:
                 continue
-            kinds = [str(k.get("/S")) for k in _element_kids(element)]
-            if "/Figure" in kinds and not any(k[1:2] == "H" for k in kinds):
+            # another author's item: figures (and their links) only, no heading
+            kinds = {str(k.get("/S")) for k in _element_kids(element)}
+            if "/Figure" in kinds and kinds <= {"/Figure", "/Link", "/NonStruct", "/Span"}:
                 yield Finding("error", "item-heading",
                               "a pack item's section holds a figure but no heading",
                               page_of(element))
