@@ -137,6 +137,22 @@ def test_other_authors_items_have_their_agenda_title_as_heading(public):
     assert any("Item 7.1: " in text for text in texts[2:])
 
 
+@pytest.mark.parametrize("which", ["paper", "pdfa", "public", "private"])
+def test_an_independent_pdf_ua_validator_finds_nothing(which, request):
+    """page-validation (the ``page`` checker: 104 PDF/UA-1 rules from the Matterhorn
+    Protocol, against pdfua's 16) passes every example output; before issue 15 it
+    failed the paper and packs on PDFUA1-TABLE-ROW-COLUMNSPAN-001 and
+    PDFUA1-TABLE-COLUMN-ROWSPAN-001 (rows short of the table's columns)."""
+    page = pytest.importorskip("page", reason="page-validation is in the dev extra")
+    report = page.validate_pdf(str(request.getfixturevalue(which)), profile="ua1")
+    assert report.rules.total >= 100
+    assert [(f.rule_id, f.message) for f in report.failures] == []
+    assert report.is_compliant
+    if which == "pdfa":  # and PDF/A-3a, pdfuaid declared in an XMP extension schema
+        report = page.validate_pdf(str(request.getfixturevalue(which)), profile="3a")
+        assert [(f.rule_id, f.message) for f in report.failures] == []
+
+
 def _luminance(colour: str) -> float:
     channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]

@@ -137,6 +137,31 @@ def declare_ua(pdf: pikepdf.Pdf) -> None:
     with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
         meta.register_xml_namespace("http://www.aiim.org/pdfua/ns/id/", "pdfuaid")
         meta["pdfuaid:part"] = "1"
+    # PDF/A allows only the XMP properties it predefines or that the file declares in
+    # an extension schema: pdfuaid:part must be declared, or the file is not PDF/A.
+    data = pdf.Root.Metadata.read_bytes()
+    if b"http://www.aiim.org/pdfa/ns/extension/" not in data:
+        data = data.replace(b"</rdf:RDF>", _PDFUA_EXTENSION + b"</rdf:RDF>", 1)
+        pdf.Root.Metadata.write(data)
+
+
+_PDFUA_EXTENSION = (
+    b'<rdf:Description rdf:about="" '
+    b'xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" '
+    b'xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" '
+    b'xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">'
+    b"<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">"
+    b"<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>"
+    b"<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>"
+    b"<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>"
+    b"<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">"
+    b"<pdfaProperty:name>part</pdfaProperty:name>"
+    b"<pdfaProperty:valueType>Integer</pdfaProperty:valueType>"
+    b"<pdfaProperty:category>internal</pdfaProperty:category>"
+    b"<pdfaProperty:description>Part of ISO 14289 the file conforms to</pdfaProperty:description>"
+    b"</rdf:li></rdf:Seq></pdfaSchema:property>"
+    b"</rdf:li></rdf:Bag></pdfaExtension:schemas></rdf:Description>"
+)
 
 
 def finish(data: io.BytesIO | pikepdf.Pdf, appended: list[AppendedDocument],
