@@ -125,8 +125,7 @@ def finish_structure(pdf: pikepdf.Pdf, names: dict[bytes, str] | None = None,
     """What a screen reader needs beyond WeasyPrint's tags: one /Table per logical
     table with /Headers from its real grid, untagged running headers and footers made
     artifacts, an IDTree, and links that say where they go."""
-    join_tables(pdf)
-    rewrite_headers(pdf)
+    rewrite_headers(pdf, join_tables(pdf))
     artifact_unreachable(pdf)
     rebuild_id_tree(pdf)
     describe_links(pdf, names, labels)

@@ -143,20 +143,28 @@ def _scope(cell: Cell) -> Name | None:
 def expected_headers(grid: Grid) -> dict[ObjGen, list[Cell]]:
     """For each data cell (by object id), the header cells it belongs under: the column
     headers above it in its columns, then the row headers left of it in its rows."""
-    headers = [c for c in grid.cells if c.is_header]
+    # Indexed by the columns and rows each header covers: a 4,000-row tracker has a
+    # row header per action, and comparing every cell with every header is quadratic.
+    by_column: dict[int, list[tuple[int, Cell]]] = {}
+    by_row: dict[int, list[tuple[int, Cell]]] = {}
+    for order, header in enumerate(c for c in grid.cells if c.is_header):
+        scope = _scope(header)
+        if scope in (Name.Column, Name.Both):
+            for column in range(header.column, header.column + header.columns):
+                by_column.setdefault(column, []).append((order, header))
+        if scope in (Name.Row, Name.Both):
+            for row in range(header.row, header.row + header.rows):
+                by_row.setdefault(row, []).append((order, header))
     expected: dict[ObjGen, list[Cell]] = {}
     for cell in grid.cells:
         if cell.is_header:
             continue
-        columns = range(cell.column, cell.column + cell.columns)
-        rows = range(cell.row, cell.row + cell.rows)
-        found = [h for h in headers if _scope(h) in (Name.Column, Name.Both)
-                 and h.row < cell.row and any(c in columns for c in
-                                              range(h.column, h.column + h.columns))]
-        found += [h for h in headers if _scope(h) in (Name.Row, Name.Both)
-                  and h.column < cell.column and any(r in rows for r in
-                                                     range(h.row, h.row + h.rows))]
-        expected[cell.element.objgen] = found
+        above = {order: h for column in range(cell.column, cell.column + cell.columns)
+                 for order, h in by_column.get(column, ()) if h.row < cell.row}
+        left = {order: h for row in range(cell.row, cell.row + cell.rows)
+                for order, h in by_row.get(row, ()) if h.column < cell.column}
+        expected[cell.element.objgen] = ([above[k] for k in sorted(above)]
+                                         + [left[k] for k in sorted(left) if k not in above])
     return expected
 
 
@@ -263,15 +271,15 @@ def _marked_content(node, page: ObjGen | None, found: dict[ObjGen, set[int]],
                 found.setdefault(where, set()).add(int(kid.MCID))
 
 
-def join_tables(pdf: pikepdf.Pdf) -> int:
-    """Make each logical table one /Table; returns how many continuations were joined.
+def join_tables(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
+    """Make each logical table one /Table; returns the tables, in reading order.
 
     A continuation's header rows (WeasyPrint repeats ``<thead>`` on every page) become
     artifacts; its other rows move into the first /Table, in order.
     """
-    joined = 0
     artifacts: dict[ObjGen, set[int]] = {}
-    for group in logical_tables(pdf):
+    groups = logical_tables(pdf)
+    for group in groups:
         head = group[0]
         for table in group[1:]:
             kids = []
@@ -285,15 +293,16 @@ def join_tables(pdf: pikepdf.Pdf) -> int:
             head.K = Array([*kids_of(head), *kids])
             table.K = Array()
             _remove_from_parent(table)
-            joined += 1
     if artifacts:
         artifact_mcids(pdf, artifacts)
-    return joined
+    return [group[0] for group in groups]
 
 
-def rewrite_headers(pdf: pikepdf.Pdf) -> int:
+def rewrite_headers(pdf: pikepdf.Pdf,
+                    tables: list[pikepdf.Dictionary] | None = None) -> int:
     """Write every data cell's /Headers from its logical table's grid (header cells get
-    an /ID where they have none); returns how many cells changed."""
+    an /ID where they have none); returns how many cells changed. ``tables``: the
+    tables once joined (:func:`join_tables`), not looked for again."""
     changed = 0
     taken: set[bytes] = set()
     tree = pdf.Root.get("/StructTreeRoot")
@@ -303,7 +312,8 @@ def rewrite_headers(pdf: pikepdf.Pdf) -> int:
         if isinstance(element.get("/ID"), pikepdf.String):
             taken.add(bytes(element.ID))
     serial = 0
-    for number, group in enumerate(logical_tables(pdf)):
+    groups = logical_tables(pdf) if tables is None else [[table] for table in tables]
+    for number, group in enumerate(groups):
         grid = table_grid(group)
         for cell in grid.cells:
             if cell.is_header and not isinstance(cell.element.get("/ID"), pikepdf.String):
