@@ -345,3 +345,33 @@ def test_check_finds_a_header_cell_without_scope(paper, tmp_path):
     _edit(bad, change)
     assert "warning th-scope               page 11: a table header cell has no /Scope" \
         in _findings(bad)
+
+
+def test_dividers_and_numbered_front_matter(tmp_path):
+    """With dividers, another author's item is headed by its divider's title; with
+    numbered front matter, the labels run 1, 2, ... from the cover."""
+    for name in ("minutes-2018-09-12.pdf", "finance-report-m6.pdf"):
+        shutil.copy(ROOT / "data" / "pack" / name, tmp_path / name)
+    agenda = tmp_path / "agenda.yaml"
+    agenda.write_text(
+        "organisation: NHS Test\nmeeting: Board\ndate: 2018-11-14\n"
+        "front_matter: numbered\ndividers: true\nitems:\n"
+        "  - number: '1'\n    title: Minutes\n    purpose: approve\n"
+        "    paper: minutes-2018-09-12.pdf\n"
+        "  - number: '2'\n    title: Finance\n    purpose: note\n"
+        "    paper: finance-report-m6.pdf\n", encoding="utf-8")
+    result = run_cli("pack", agenda, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    pack = next((tmp_path / "out").glob("*.pdf"))
+    with pikepdf.open(pack) as pdf:
+        nums = list(pdf.Root.PageLabels.Nums)
+        assert len(nums) == 2 and nums[1].S == pikepdf.Name.D and nums[1].St == 1
+        sections = [e for e, _ in walk_elements(pdf.Root.StructTreeRoot)
+                    if e.get("/S") == pikepdf.Name.Sect and any(
+                        k.get("/S") == pikepdf.Name.Figure for k in e.K
+                        if isinstance(k, pikepdf.Dictionary))]
+        assert len(sections) == 2
+        assert all(any(k.get("/S") == pikepdf.Name.H2 for k in e.K
+                       if isinstance(k, pikepdf.Dictionary)) for e in sections)
+    check = run_cli("check", pack)
+    assert check.exit_code == 0, check.output

@@ -133,8 +133,9 @@ def assemble(frame_pdf: bytes, front_pages: int, entries: list[FrameEntry],
                     placements.setdefault(number, {})[i] = place_external_page(
                         pdf, start + i, source, i, rect, alt,
                         f"/RgItem{slugify(number, 'x')}p{i + 1}", page_map, memo)
-                _one_section(pdf, [pdf.pages[start + i].objgen
-                                   for i in range(len(paper.landscape))])
+                # from its divider (which holds the heading), if the pack has dividers
+                _one_section(pdf, [pdf.pages[i].objgen for i in range(
+                    item_first[number], start + len(paper.landscape))])
         with pdf.open_outline() as outline:
             outline.root.clear()
             if front_pages:
