@@ -375,3 +375,18 @@ def test_dividers_and_numbered_front_matter(tmp_path):
                        if isinstance(k, pikepdf.Dictionary)) for e in sections)
     check = run_cli("check", pack)
     assert check.exit_code == 0, check.output
+
+
+def test_check_survives_a_hostile_row_span(paper, tmp_path):
+    bad = _broken(paper, tmp_path, "span.pdf")
+
+    def change(pdf):
+        grid = table_grid([_tracker(pdf)])
+        cell = next(c for c in grid.cells if not c.is_header)
+        cell.element.A.RowSpan = 10**12
+
+    _edit(bad, change)
+    found = [f for f in _findings(bad) if "table-rows" in f]
+    assert found  # the span is read as at most MAX_SPAN rows, quickly
+    result = run_cli("check", bad)
+    assert result.exit_code == 1 and "Traceback" not in result.output

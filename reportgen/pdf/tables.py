@@ -62,11 +62,16 @@ def _table_attributes(element: pikepdf.Dictionary) -> pikepdf.Dictionary:
     return made
 
 
+#: Spans are read up to this: a hostile file's /RowSpan 1000000000 must not make
+#: ``reportgen check`` fill a grid of a billion rows.
+MAX_SPAN = 1000
+
+
 def _span(cell: pikepdf.Dictionary, key: str) -> int:
     value = table_attribute(cell, key)
     try:
-        return max(1, int(value)) if value is not None else 1
-    except (TypeError, ValueError):
+        return min(MAX_SPAN, max(1, int(value))) if value is not None else 1
+    except (TypeError, ValueError, OverflowError):
         return 1
 
 
