@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import base64
+import re
 import shutil
 
 import pikepdf
@@ -10,7 +12,8 @@ import pytest
 from conftest import ROOT, run_cli
 from pdftext import page_texts
 
-from reportgen.analysis.icons import _ASSURANCE, _VARIATION, GREY
+from reportgen.analysis.icons import GREY, assurance_icon, variation_icon
+from reportgen.analysis.spc import Assurance, Variation
 from reportgen.pdf.check import check_pdf
 from reportgen.pdf.structure import subtree_pages, walk_elements
 from reportgen.pdf.tables import logical_tables, table_attribute, table_grid
@@ -160,10 +163,13 @@ def _luminance(colour: str) -> float:
 
 
 def test_spc_icon_marks_reach_4_5_to_1():
-    for colour, _ in [*_VARIATION.values(), *_ASSURANCE.values()]:
-        ink = "#231F20" if colour == "#ED8B00" else "#FFFFFF"
-        high, low = sorted((_luminance(colour), _luminance(ink)), reverse=True)
-        assert (high + 0.05) / (low + 0.05) >= 4.5, colour
+    icons = [*map(variation_icon, Variation), *map(assurance_icon, Assurance)]
+    for icon in icons:
+        svg = base64.b64decode(icon.data_uri.split(",", 1)[1]).decode()
+        disc = re.search(r'<circle [^>]*fill="(#[0-9A-Fa-f]{6})"', svg)[1]
+        ink = re.search(r'<text [^>]*fill="(#[0-9A-Fa-f]{6})"', svg)[1]
+        high, low = sorted((_luminance(disc), _luminance(ink)), reverse=True)
+        assert (high + 0.05) / (low + 0.05) >= 4.5, (icon.alt, disc, ink)
     assert GREY == "#425563"  # NHS Dark Grey
 
 

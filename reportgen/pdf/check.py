@@ -45,7 +45,7 @@ def check_pdf(path: Path) -> list[Finding]:
         raise InputError([Problem("file not found", file=path)], path)
     try:
         with pikepdf.open(path) as pdf:
-            own = _grouped(_own_checks(pdf))
+            own = _grouped(own_checks(pdf))
     except pikepdf.PdfError as exc:
         raise InputError([Problem(f"is not a readable PDF ({exc})", file=path)], path) from exc
     return _pdfua_checks(path) + own
@@ -86,7 +86,7 @@ def _pdfua_checks(path: Path) -> list[Finding]:
     return findings
 
 
-def _own_checks(pdf: pikepdf.Pdf):
+def own_checks(pdf: pikepdf.Pdf):
     root = pdf.Root
     title = str(pdf.docinfo.get("/Title", "")).strip()
     if not title:
