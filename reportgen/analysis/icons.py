@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from reportgen.analysis.spc import Assurance, Variation
 
-# NHS Dark Grey (not Mid Grey #768692, 3.75:1 under white): white marks reach 7.6:1.
+# NHS Dark Grey (not Mid Grey #768692, 3.75:1 under white): white marks reach 7.75:1.
 GREY, BLUE, ORANGE, PURPLE = "#425563", "#005EB8", "#ED8B00", "#7C2855"
 
 _VARIATION = {
