@@ -22,6 +22,9 @@ from reportgen.errors import RenderError
 from reportgen.pdf.place import content_box, page_texts, place_external_page
 from reportgen.pdf.structure import (
     artifact_unreachable,
+    dest_key,
+    explicit_destination,
+    link_target,
     named_destinations,
     rebuild_id_tree,
     walk_elements,
@@ -85,8 +88,6 @@ def describe_links(pdf: pikepdf.Pdf, names: dict[bytes, str] | None = None,
 
     ``names``: what each named destination is called (else its id, made readable);
     ``labels``: each page's label (else its number)."""
-    from reportgen.pdf.structure import dest_key, explicit_destination, link_target
-
     named = named_destinations(pdf)
     pages = {page.objgen: index for index, page in enumerate(pdf.pages)}
     changed = 0
