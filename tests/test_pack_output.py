@@ -394,7 +394,9 @@ def test_one_link_per_agenda_row_landing_on_its_item(linked_folder, tmp_path, mo
     pack = build(linked_folder, tmp_path / "out", "--jobs", "2" if pieces else "1")
     texts = page_texts(pack)
     links = agenda_links(pack)
-    assert [contents for contents, _ in links] == ["item-2", "item-3", "item-5"]
+    # Each says what it does (issue 15), not its anchor id ("item-2").
+    assert [contents.rsplit(", page ", 1)[0] for contents, _ in links] == [
+        "Go to Item 2: Minutes", "Go to Item 3: Finance", "Go to Item 5: Dashboard"]
     for (_, target), number in zip(links, ("2", "3", "5"), strict=True):
         assert target == item_pages(texts, number)[0]
     # Each link is one /Link element holding its annotation and the page number it shows.

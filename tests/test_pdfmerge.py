@@ -14,7 +14,7 @@ import weasyprint
 from pikepdf import Array, Dictionary, Name, String
 
 from reportgen.pdf.check import check_pdf
-from reportgen.pdf.finish import add_header_scopes
+from reportgen.pdf.finish import add_header_scopes, finish_structure
 from reportgen.pdf.graft import graft_outline, replace_with_tagged_pages
 from reportgen.pdf.place import page_texts, place_external_page
 from reportgen.pdf.structure import walk_elements
@@ -196,6 +196,8 @@ def pack(tmp_path_factory) -> Path:
             items = {item.title: item for item in outline.root[0].children}
             graft_outline(target, a, 1, items["Item 1: Paper Alpha"])
             graft_outline(target, b, 3, items["Item 2: Paper Bravo"])
+        # as reportgen.pack.assemble does: the frame's own running header an artifact
+        finish_structure(target)
         target.save(folder / "pack.pdf")
     return folder / "pack.pdf"
 
@@ -440,6 +442,7 @@ def test_odd_inputs_kids_trees_maps_legacy_dests_and_actions(tmp_path):
         with target.open_outline() as outline:
             item = next(i for i in outline.root[0].children if i.title == "Item 2")
             graft_outline(target, src, 3, item)
+        finish_structure(target)  # as reportgen.pack.assemble does
         target.save(tmp_path / "pack.pdf")
     qpdf_check(tmp_path / "pack.pdf")
     assert serious(tmp_path / "pack.pdf") == []
@@ -505,6 +508,7 @@ def placed(tmp_path_factory) -> Path:
                 place_external_page(target, number, source, index, RECT,
                                     f"Appendix {name}, page {index + 1}", f"RgExt{number}",
                                     page_map)
+        finish_structure(target)  # as reportgen.pack.assemble does
         target.save(folder / "placed.pdf")
     return folder / "placed.pdf"
 

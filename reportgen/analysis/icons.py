@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from reportgen.analysis.spc import Assurance, Variation
 
-GREY, BLUE, ORANGE, PURPLE = "#768692", "#005EB8", "#ED8B00", "#7C2855"
+# NHS Dark Grey (not Mid Grey #768692, 3.75:1 under white): white marks reach 7.75:1.
+GREY, BLUE, ORANGE, PURPLE = "#425563", "#005EB8", "#ED8B00", "#7C2855"
 
 _VARIATION = {
     Variation.COMMON_CAUSE: (GREY, "~"),

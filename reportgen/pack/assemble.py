@@ -12,19 +12,93 @@ import pikepdf
 from reportgen.pack.agenda import Agenda
 from reportgen.pack.frame import FrameEntry
 from reportgen.pack.options import Paper
-from reportgen.pdf.finish import add_header_scopes
+from reportgen.pdf.finish import add_header_scopes, finish_structure
 from reportgen.pdf.graft import graft_outline, replace_with_tagged_pages
 from reportgen.pdf.place import content_box, page_texts, place_external_page
 from reportgen.pdf.share import share_identical_resources
-from reportgen.pdf.structure import merge_duplicate_links
+from reportgen.pdf.structure import kids_of, merge_duplicate_links, subtree_pages, walk_elements
 from reportgen.safeio import slugify
 
 #: Content box of frame pages (top, right, bottom, left, mm): external PDFs go inside.
 FRAME_MARGINS = {False: (26.0, 20.0, 22.0, 20.0), True: (24.0, 18.0, 20.0, 18.0)}
 
 
+#: The /Keywords of a pack, by which ``reportgen check`` knows it (page labels).
+PACK_KEYWORD = "reportgen meeting pack"
+
+
+def page_labels(pdf: pikepdf.Pdf, front_pages: int, entries: list[FrameEntry],
+                first_number: int) -> list[str]:
+    """/PageLabels as the pages are printed: an unnumbered cover and agenda as i, ii,
+    then the numbered pages from ``first_number`` (a supplement continues the main
+    pack's numbering); numbered front matter is numbered from 1 with the rest.
+    Returns each page's label."""
+    numbered_front = not any(entry.first for entry in entries)
+    count = len(pdf.pages)
+    if numbered_front or front_pages == 0:
+        nums = [0, pikepdf.Dictionary(S=pikepdf.Name.D, St=first_number)]
+        labels = [str(first_number + i) for i in range(count)]
+    else:
+        nums = [0, pikepdf.Dictionary(S=pikepdf.Name.r),
+                front_pages, pikepdf.Dictionary(S=pikepdf.Name.D, St=first_number)]
+        labels = [_roman(i + 1) for i in range(front_pages)]
+        labels += [str(first_number + i) for i in range(count - front_pages)]
+    pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(nums))
+    return labels
+
+
+def _roman(number: int) -> str:
+    out = ""
+    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"),
+                           (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"),
+                           (5, "v"), (4, "iv"), (1, "i")):
+        while number >= value:
+            out += letters
+            number -= value
+    return out
+
+
+def _one_section(pdf: pikepdf.Pdf, pages: list) -> None:
+    """Gather another author's item into one /Sect: the first page's (which holds the
+    item's heading), with the figure and links of every page after it, in order.
+
+    The frame tags each stamped page as a /Sect of its own, and each page drawn in
+    lands beside it; a screen reader should find one section per item, under its
+    heading."""
+    wanted = set(pages)
+    home = None
+    for element, ancestors in walk_elements(pdf.Root.StructTreeRoot):
+        if element.get("/S") == pikepdf.Name.Sect and isinstance(
+                element.get("/Pg"), pikepdf.Dictionary) and element.Pg.objgen == pages[0]:
+            home, parent = element, ancestors[-1]
+            break
+    if home is None:
+        return
+    kids = list(parent.K) if isinstance(parent.K, pikepdf.Array) else [parent.K]
+    kept, moved = [], []
+    for kid in kids:
+        on = (subtree_pages(kid) if isinstance(kid, pikepdf.Dictionary) and "/S" in kid
+              else set())
+        if kid.objgen != home.objgen and on and on <= wanted:
+            if kid.get("/S") == pikepdf.Name.Sect:
+                moved += kids_of(kid)
+            else:
+                moved.append(kid)
+            continue
+        kept.append(kid)
+    if not moved:
+        return
+    for kid in moved:
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            kid.P = home
+            if "/Pg" not in kid and "/Pg" in home:
+                kid.Pg = home.Pg
+    home.K = pikepdf.Array([*kids_of(home), *moved])
+    parent.K = pikepdf.Array(kept)
+
+
 def assemble(frame_pdf: bytes, front_pages: int, entries: list[FrameEntry],
-             papers: list[Paper], agenda: Agenda) -> bytes:
+             papers: list[Paper], agenda: Agenda, first_number: int = 1) -> bytes:
     by_number = {paper.item.number: paper for paper in papers}
     starts: dict[str, int] = {}
     item_first: dict[str, int] = {}
@@ -59,6 +133,9 @@ def assemble(frame_pdf: bytes, front_pages: int, entries: list[FrameEntry],
                     placements.setdefault(number, {})[i] = place_external_page(
                         pdf, start + i, source, i, rect, alt,
                         f"/RgItem{slugify(number, 'x')}p{i + 1}", page_map, memo)
+                # from its divider (which holds the heading), if the pack has dividers
+                _one_section(pdf, [pdf.pages[i].objgen for i in range(
+                    item_first[number], start + len(paper.landscape))])
         with pdf.open_outline() as outline:
             outline.root.clear()
             if front_pages:
@@ -71,6 +148,12 @@ def assemble(frame_pdf: bytes, front_pages: int, entries: list[FrameEntry],
                 outline.root.append(node)
                 graft_outline(pdf, sources[number], starts[number], node,
                               placements.get(number))
+        labels = page_labels(pdf, front_pages, entries, first_number)
+        names = {f"item-{slugify(number, 'x')}".encode():
+                 f"Item {number}: {by_number[number].item.title}" for number in item_first}
+        finish_structure(pdf, names, labels)
+        with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
+            meta["pdf:Keywords"] = PACK_KEYWORD
         # Each paper, and each page drawn in, brought its own copy of its fonts.
         share_identical_resources(pdf)
         out = io.BytesIO()

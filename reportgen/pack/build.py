@@ -131,7 +131,7 @@ def build_pack(agenda_path: Path, outdir: Path, options: PackOptions,
             workers)
     front = frame_pages - len(entries)  # cover and agenda pages
     say("Pack", "assembling")
-    data = assemble(frame_pdf, front, entries, papers, agenda)
+    data = assemble(frame_pdf, front, entries, papers, agenda, first_number)
     atomic_write(target, data)
     if options.manifest:
         write_pack_manifest(agenda, items + main_items, inputs, options, target, data)

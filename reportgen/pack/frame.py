@@ -48,6 +48,7 @@ class FrameEntry:
     divider: bool = False
     first: bool = False  # the first numbered page
     anchor: str | None = None
+    heading: str = ""  # on another author's first page: the item's heading, tagged
 
 
 @dataclass(frozen=True)
@@ -97,9 +98,14 @@ def frame_html(agenda: Agenda, papers: list[Paper], options: PackOptions, *,
         if agenda.dividers:
             entries.append(FrameEntry(item, stamp, divider=True, anchor=anchor))
             anchor = None
+        # Another author's pages are figures: the item's title is their heading, so a
+        # screen reader's list of headings is the agenda (a divider has one already).
+        heading = "" if paper.tagged or agenda.dividers else f"Item {item.number}: {item.title}"
         for landscape in paper.landscape:
-            entries.append(FrameEntry(item, stamp, landscape=landscape, anchor=anchor))
+            entries.append(FrameEntry(item, stamp, landscape=landscape, anchor=anchor,
+                                      heading=heading))
             anchor = None
+            heading = ""
     if options.supplement:
         rows = [row for row in rows if row.item.late]
     if labels:

@@ -10,6 +10,7 @@ these trees; this module is the one place that knows their shape.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 
 import pikepdf
@@ -410,3 +411,101 @@ def _fold_link_element(element: pikepdf.Dictionary, annot: pikepdf.Dictionary,
         else:
             kids.append(kid)
     outer.K = Array(kids)
+
+
+#: A marked-content sequence with an MCID, as WeasyPrint writes it (inline properties).
+_MCID_BDC = re.compile(rb"/[A-Za-z0-9_.#-]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
+
+
+def artifact_mcids(pdf: pikepdf.Pdf, mcids: Mapping[ObjGen, set[int]]) -> int:
+    """Make the marked content ``mcids`` (page object id -> MCIDs) artifacts: their
+    ``/Tag <</MCID n>> BDC`` becomes ``/Artifact BMC`` in the page's content, and
+    their ParentTree slots are emptied. Returns how many sequences changed.
+
+    The page's content streams are rewritten with a pattern rather than parsed:
+    parsing every operator of a page costs about 40 ms in Python. Only inline
+    property dictionaries are matched (WeasyPrint writes no others); hex strings, as
+    WeasyPrint writes text, cannot hold the pattern."""
+    tree = pdf.Root.get("/StructTreeRoot")
+    entries = read_parent_tree(tree) if isinstance(tree, pikepdf.Dictionary) else {}
+    changed = 0
+    for page in pdf.pages:
+        wanted = mcids.get(page.objgen)
+        if not wanted:
+            continue
+        contents = page.obj.get("/Contents")
+        streams = (list(contents) if isinstance(contents, pikepdf.Array)
+                   else [contents] if isinstance(contents, pikepdf.Stream) else [])
+        for stream in streams:
+            hits: list[int] = []
+
+            def replace(match: re.Match, wanted: set[int] = wanted,
+                        hits: list[int] = hits) -> bytes:
+                if int(match[1]) in wanted:
+                    hits.append(int(match[1]))
+                    return b"/Artifact BMC"
+                return match[0]
+
+            data = _MCID_BDC.sub(replace, stream.read_bytes())
+            if hits:
+                stream.write(data)
+                changed += len(hits)
+        entry = entries.get(int(page.obj.get("/StructParents", -1)))
+        if isinstance(entry, pikepdf.Array):
+            for mcid in wanted:
+                if 0 <= mcid < len(entry):
+                    entry[mcid] = None
+    return changed
+
+
+def reachable_elements(tree: pikepdf.Dictionary) -> set[ObjGen]:
+    return {element.objgen for element, _ in walk_elements(tree) if element.is_indirect}
+
+
+def unreachable_content(pdf: pikepdf.Pdf) -> tuple[dict[ObjGen, set[int]], int]:
+    """Marked content whose ParentTree element the structure tree does not reach
+    (page object id -> MCIDs), and how many annotations' elements it does not reach."""
+    tree = pdf.Root.get("/StructTreeRoot")
+    if not isinstance(tree, pikepdf.Dictionary):
+        return {}, 0
+    reachable = reachable_elements(tree)
+    entries = read_parent_tree(tree)
+    found: dict[ObjGen, set[int]] = {}
+    for page in pdf.pages:
+        entry = entries.pop(int(page.obj.get("/StructParents", -1)), None)
+        if not isinstance(entry, pikepdf.Array):
+            continue
+        for mcid, element in enumerate(entry):
+            if isinstance(element, pikepdf.Dictionary) and element.objgen not in reachable:
+                found.setdefault(page.objgen, set()).add(mcid)
+    annotations = sum(1 for element in entries.values()
+                      if isinstance(element, pikepdf.Dictionary)
+                      and element.objgen not in reachable)
+    return found, annotations
+
+
+def artifact_unreachable(pdf: pikepdf.Pdf) -> int:
+    """Make tagged content that the structure tree does not reach an artifact (WeasyPrint
+    tags running headers and footers under an orphan /NonStruct); returns how many."""
+    found, _ = unreachable_content(pdf)
+    return artifact_mcids(pdf, found) if found else 0
+
+
+def rebuild_id_tree(pdf: pikepdf.Pdf) -> int:
+    """Write the IDTree from the elements the tree reaches, and ParentTreeNextKey;
+    returns how many IDs it holds."""
+    tree = pdf.Root.get("/StructTreeRoot")
+    if not isinstance(tree, pikepdf.Dictionary):
+        return 0
+    ids: dict[bytes, object] = {}
+    for element, _ in walk_elements(tree):
+        if isinstance(element.get("/ID"), pikepdf.String) and element.is_indirect:
+            ids.setdefault(bytes(element.ID), element)
+    if ids:
+        tree.IDTree = flat_name_tree(pdf, ids)
+    elif "/IDTree" in tree:
+        del tree.IDTree
+    keys = [key for key, _ in number_tree(tree.get("/ParentTree"))]
+    tree.ParentTreeNextKey = max(int(tree.get("/ParentTreeNextKey", 0)),
+                                 max(keys, default=-1) + 1)
+    return len(ids)
