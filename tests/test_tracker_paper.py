@@ -39,7 +39,13 @@ def long_action(tmp_path_factory):
                 "Head of OD", date(2019, 1, 31), "On track", NOTE]]
     actions += [[None, None, None, f"Milestone {i:02d}", "Head of OD", date(2019, 1, 31),
                  "On track", NOTE] for i in range(2, 31)]
-    return page_words(build(tmp_path_factory.mktemp("long"), actions))
+    pdf = build(tmp_path_factory.mktemp("long"), actions)
+    # The continued pieces and the row group that keeps an action with its theme's
+    # heading are tagged as one table whose rows all have its columns.
+    result = run_cli("check", pdf)
+    assert result.exit_code == 0 and result.output.strip().endswith("0 errors, 0 warnings"), \
+        result.output
+    return page_words(pdf)
 
 
 def test_an_action_broken_across_pages_repeats_its_ref_and_action(long_action):
