@@ -336,7 +336,7 @@ def test_a_paper_builds_and_every_file_it_wrote_is_linked(folder):
         page = client.get(location).text
         job = next(iter(client.app.service.queue.jobs.values()))
         labels = [o.label.split(" (")[0] for o in job.outputs]
-        assert labels == ["PDF", "HTML twin", "Word document", "Manifest"]
+        assert labels == ["PDF", "HTML twin", "Manifest", "Word document"]
         for output in job.outputs:
             assert f'href="/jobs/{job.id}/files/{output.name}"' in page
         pdf = client.get(f"/jobs/{job.id}/files/test-framework-update-2018-2019.pdf")
