@@ -218,6 +218,16 @@ def test_turned_pages_come_out_upright(turned_pack, number, rotate):
             assert char["upright"] and a > 0 and d > 0 and abs(b) < 1e-6 and abs(c) < 1e-6
             assert 0 <= char["x0"] < char["x1"] <= page.width
             assert 0 <= char["top"] < char["bottom"] <= page.height
+        # The item's heading for screen readers ("Item 1: Turned 90", drawn small under
+        # the stamp) is the pack's, not the page's: set apart from the page's own text.
+        title = f"Item{number}:Turned{rotate}"
+        lines: dict[int, list] = {}
+        for char in chars:
+            lines.setdefault(round(char["top"]), []).append(char)
+        agenda = [c for line in lines.values() if "".join(c["text"] for c in line) == title
+                  for c in line]
+        assert agenda, f"the heading {title!r} is on the page"
+        chars = [c for c in chars if all(c is not a for a in agenda)]
         stamp = [c for c in chars if c["top"] < 20 * MM]
         footer = [c for c in chars if c["bottom"] > page.height - 20 * MM]
         body = [c for c in chars
