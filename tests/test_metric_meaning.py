@@ -163,3 +163,19 @@ def test_direction_kind_and_unit_reach_the_paper(tmp_path):
     for name, expected in rows.items():
         assert expected in text, (name, text[text.find(name + " Oct"):][:120])
     assert "Count or score" in text
+
+
+def test_the_table_note_explains_only_what_the_table_holds():
+    # A long note did not fit under the example's table and sat alone on a page.
+    import pandas as pd
+
+    from reportgen.analysis.figures import metrics_note
+
+    plain = pd.DataFrame({"rate_text": ["34%", None], "direction": ["higher", "higher"]})
+    assert metrics_note(plain) == ("Rates are computed from the count and population, "
+                                   "rounded to the nearest whole percent; changes are "
+                                   "against the metric's previous period.")
+    both = pd.DataFrame({"rate_text": ["39.6%"], "direction": ["lower"]})
+    note = metrics_note(both)
+    assert "(to one decimal where that decides whether the target is met)" in note
+    assert "at most the target where lower is better" in note

@@ -83,6 +83,18 @@ def _rate_text(row) -> str | None:
     return f"{row.percent}%"
 
 
+def metrics_note(frame: pd.DataFrame) -> str:
+    """The note under the metrics table: how rates are rounded, and, only where the
+    table has them, the one-decimal rates and the lower-is-better targets (a note of
+    one line keeps to the table's page)."""
+    words = "Rates are computed from the count and population, rounded to the nearest whole percent"
+    if any(isinstance(t, str) and "." in t for t in frame.get("rate_text", [])):
+        words += " (to one decimal where that decides whether the target is met)"
+    if (frame.get("direction", pd.Series(dtype=object)) == "lower").any():
+        words += "; a target is met when the figure is at most the target where lower is better"
+    return words + "; changes are against the metric's previous period."
+
+
 def _target_text(row) -> str | None:
     """"at least 40%" / "at most 2": the target in the metric's unit and direction."""
     if pd.isna(row.target):

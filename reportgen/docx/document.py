@@ -34,7 +34,7 @@ from docx.table import _Cell
 
 from reportgen.analysis.charts import Chart, chart_png
 from reportgen.analysis.cover import TICKED, UNTICKED, cover_entries
-from reportgen.analysis.figures import Analysis
+from reportgen.analysis.figures import Analysis, metrics_note
 from reportgen.analysis.numbers import format_count
 from reportgen.analysis.placing import paragraph_pieces
 from reportgen.docx import ooxml
@@ -673,11 +673,7 @@ class _Writer:
             for paragraph in cell.paragraphs:
                 paragraph.paragraph_format.keep_with_next = True
         note = self.para("Caption")
-        note.add_run("Rates are computed from the count and population, rounded to the "
-                     "nearest whole percent (to one decimal where that decides whether the "
-                     "target is met); a target is met when the figure is at least the target, "
-                     "or at most the target where lower is better; changes are against the "
-                     "metric's previous period.")
+        note.add_run(metrics_note(frame))
         note.paragraph_format.space_before = Mm(1.5)
         for chart in analysis.metric_charts:
             self.picture(chart, 200)

@@ -8,7 +8,7 @@ import jinja2
 from markupsafe import Markup
 
 from reportgen.analysis.appended import AppendedDocument
-from reportgen.analysis.figures import Analysis
+from reportgen.analysis.figures import Analysis, metrics_note
 from reportgen.analysis.icons import assurance_icon, variation_icon
 from reportgen.analysis.placing import paragraph_pieces
 from reportgen.errors import TemplateError
@@ -73,6 +73,7 @@ def render_paper(
             long_tracker_rows=LONG_TRACKER_ROWS,
             part_rows=PART_ROWS,
             variation_icon=variation_icon,
+            metrics_note=metrics_note,
             assurance_icon=assurance_icon,
         )
     except jinja2.TemplateSyntaxError as exc:
