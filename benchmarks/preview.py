@@ -36,21 +36,13 @@ NOTES = ["Reviewed at the November workshop.", "Agreed with staff side colleague
          "Completed for all directorates."]
 
 
-def set_note(workbook: Path, row: int, text: str) -> None:
-    import openpyxl
-
-    book = openpyxl.load_workbook(workbook)
-    sheet = book["Actions"]
-    column = [c.value for c in sheet[1]].index("Progress note") + 1
-    sheet.cell(row=row, column=column).value = text
-    book.save(workbook)
-
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="2 edits instead of 5")
     options = parser.parse_args()
     from browser import chromium, live_server
+    from workbooks import set_note  # the tests' own edit of a progress note
 
     from reportgen.pdf.pool import default_jobs
     from reportgen.web.preview import Preview, create_preview_app

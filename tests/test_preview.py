@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from browser import assert_accessible, axe_source, chromium, live_server, screenshot
 from starlette.testclient import TestClient
-from workbooks import ACTIONS, paper_workbook
+from workbooks import ACTIONS, paper_workbook, set_note
 
 from reportgen.build import render_paper_pdf
 from reportgen.pdf.partcache import CachedPool
@@ -22,13 +22,6 @@ from reportgen.web.preview import Preview, create_preview_app
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def set_note(workbook: Path, row: int, text: str) -> None:
-    """Edit one progress note, as an author saving the workbook would."""
-    book = openpyxl.load_workbook(workbook)
-    sheet = book["Actions"]
-    column = [c.value for c in sheet[1]].index("Progress note") + 1
-    sheet.cell(row=row, column=column).value = text
-    book.save(workbook)
 
 
 def test_a_warm_rebuild_lays_out_only_changed_parts_and_gives_the_same_bytes(tmp_path):

@@ -113,3 +113,12 @@ def paper_workbook(path: Path, *, paper: dict[str, Any] | None = None,
             _table(book, name, header, rows)
     book.save(path)
     return path
+
+
+def set_note(workbook: Path, row: int, text: str) -> None:
+    """Edit one progress note, as an author saving the workbook would."""
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["Actions"]
+    column = [c.value for c in sheet[1]].index("Progress note") + 1
+    sheet.cell(row=row, column=column).value = text
+    book.save(workbook)
