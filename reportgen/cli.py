@@ -584,12 +584,8 @@ def serve(folder: Path, host: str, port: int, no_browser: bool, jobs: int) -> No
     from reportgen.web import server
     from reportgen.web.app import create_app
 
-    sock = server.bind(host, port)
-    address = server.url(host, sock.getsockname()[1])
-    exposed = server.exposed_warning(host, sock.getsockname()[1],
-                                     f"build papers from {folder.resolve()} and download them")
-    if exposed:
-        warn(exposed)
+    sock, address = _listen(server, host, port,
+                            f"build papers from {folder.resolve()} and download them")
     app = create_app(folder, hosts=server.allowed_hosts(host), jobs=jobs or default_jobs())
     say(f"Serving {folder.resolve()} at {address} (Ctrl-C to stop)")
     server.run(app, sock, open_url=None if no_browser else address)
@@ -623,17 +619,23 @@ def preview(workbook: Path, previous: Path | None, templates: Path | None, host:
 
     if not workbook.is_file():
         raise ReportgenError(f"{workbook}: file not found")
-    sock = server.bind(host, port)
-    address = server.url(host, sock.getsockname()[1])
-    exposed = server.exposed_warning(host, sock.getsockname()[1],
-                                     f"see the paper built from {workbook.resolve()}")
-    if exposed:
-        warn(exposed)
+    sock, address = _listen(server, host, port, f"see the paper built from {workbook.resolve()}")
     live = Preview(workbook, previous=previous, templates=templates,
                    jobs=jobs or default_jobs())
     app = create_preview_app(live, hosts=server.allowed_hosts(host))
     say(f"Previewing {workbook} at {address} (Ctrl-C to stop)")
     server.run(app, sock, open_url=None if no_browser else address)
+
+
+def _listen(server, host: str, port: int, what: str):
+    """The listening socket and its address; a warning naming ``what`` anyone on the
+    network could do when ``host`` is not this computer only."""
+    sock = server.bind(host, port)
+    address = server.url(host, sock.getsockname()[1])
+    exposed = server.exposed_warning(host, sock.getsockname()[1], what)
+    if exposed:
+        warn(exposed)
+    return sock, address
 
 
 def main() -> None:
