@@ -58,22 +58,30 @@ def _roman(number: int) -> str:
     return out
 
 
-def _one_section(pdf: pikepdf.Pdf, pages: list) -> None:
+def first_sections(pdf: pikepdf.Pdf) -> dict:
+    """Each page's first /Sect (in reading order) that names it, with the Sect's
+    parent: one walk of the frame's tree for all of another authors' items, not one
+    per item (a pack of many PDFs walked its whole tree for each)."""
+    found: dict = {}
+    for element, ancestors in walk_elements(pdf.Root.StructTreeRoot):
+        page = element.get("/Pg")
+        if element.get("/S") == pikepdf.Name.Sect and isinstance(page, pikepdf.Dictionary):
+            found.setdefault(page.objgen, (element, ancestors[-1]))
+    return found
+
+
+def _one_section(pdf: pikepdf.Pdf, pages: list, sections: dict) -> None:
     """Gather another author's item into one /Sect: the first page's (which holds the
     item's heading), with the figure and links of every page after it, in order.
 
     The frame tags each stamped page as a /Sect of its own, and each page drawn in
     lands beside it; a screen reader should find one section per item, under its
-    heading."""
+    heading. ``sections``: :func:`first_sections` of the frame, before any paper was
+    put in (the Sects of other authors' pages are not touched by the grafts)."""
     wanted = set(pages)
-    home = None
-    for element, ancestors in walk_elements(pdf.Root.StructTreeRoot):
-        if element.get("/S") == pikepdf.Name.Sect and isinstance(
-                element.get("/Pg"), pikepdf.Dictionary) and element.Pg.objgen == pages[0]:
-            home, parent = element, ancestors[-1]
-            break
-    if home is None:
+    if pages[0] not in sections:
         return
+    home, parent = sections[pages[0]]
     kids = list(parent.K) if isinstance(parent.K, pikepdf.Array) else [parent.K]
     kept, moved = [], []
     for kid in kids:
@@ -116,6 +124,7 @@ def assemble(frame_pdf: bytes, front_pages: int, entries: list[FrameEntry],
         memo: dict = {}  # structure elements' pages, shared by all placements
         grafted: dict = {}  # what each paper grafted, not walked again for the next
         placements: dict[str, dict[int, pikepdf.Matrix]] = {}  # other PDFs' pages, as drawn
+        sections = first_sections(pdf) if any(not p.tagged for p in papers) else {}
         for number, start in starts.items():
             paper = by_number[number]
             source = pikepdf.open(io.BytesIO(paper.pdf))
@@ -135,7 +144,7 @@ def assemble(frame_pdf: bytes, front_pages: int, entries: list[FrameEntry],
                         f"/RgItem{slugify(number, 'x')}p{i + 1}", page_map, memo)
                 # from its divider (which holds the heading), if the pack has dividers
                 _one_section(pdf, [pdf.pages[i].objgen for i in range(
-                    item_first[number], start + len(paper.landscape))])
+                    item_first[number], start + len(paper.landscape))], sections)
         with pdf.open_outline() as outline:
             outline.root.clear()
             if front_pages:
