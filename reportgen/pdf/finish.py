@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
@@ -166,9 +167,12 @@ _PDFUA_EXTENSION = (
 
 def finish(data: io.BytesIO | pikepdf.Pdf, appended: list[AppendedDocument],
            first_pages: dict[str, int], margins_mm: tuple[float, float, float, float],
-           also_ua: bool = False, scoped: bool = False) -> bytes:
+           also_ua: bool = False, scoped: bool = False,
+           overlay: Callable[[pikepdf.Pdf], None] | None = None) -> bytes:
     """Finish a laid-out paper (PDF bytes, or a Pdf already open) and save it;
-    ``scoped``: its table headers have their scopes already."""
+    ``scoped``: its table headers have their scopes already. ``overlay`` draws what
+    goes over the pages (a paper laid out in parts: its running header and footer,
+    laid out by the workers meanwhile) after the structure is finished, before saving."""
     with pikepdf.open(data) if isinstance(data, io.BytesIO) else data as pdf:
         if not scoped:
             add_header_scopes(pdf)
@@ -182,6 +186,8 @@ def finish(data: io.BytesIO | pikepdf.Pdf, appended: list[AppendedDocument],
                                f"{document.title}" for document in appended})
         if also_ua:
             declare_ua(pdf)
+        if overlay is not None:
+            overlay(pdf)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)

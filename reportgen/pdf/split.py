@@ -228,6 +228,7 @@ class _Joiner:
         self.pages: list[PageFacts] = []
         self.first_pages: dict[str, int] = {}
         self._grafted: dict = {}
+        self._ledger = None  # the joined PDF's ParentTree, IDs and destinations
 
     def add(self, part: LaidOut) -> None:
         # pikepdf and the modules built on it are imported when the first part is
@@ -235,7 +236,7 @@ class _Joiner:
         import pikepdf
 
         from reportgen.pdf.finish import add_header_scopes
-        from reportgen.pdf.graft import replace_with_tagged_pages
+        from reportgen.pdf.graft import Ledger, replace_with_tagged_pages
 
         start = len(self.pages)
         source = pikepdf.open(io.BytesIO(part.pdf))
@@ -243,26 +244,39 @@ class _Joiner:
         if self.pdf is None:
             self.pdf = source
             self._grafted.update(_document_as_part(source))
+            self._ledger = Ledger(source)
         else:
             with source:
                 for _ in source.pages:
                     self.pdf.add_blank_page()  # stand-ins, replaced by the part's pages
                 replace_with_tagged_pages(self.pdf, start, source, self._grafted,
-                                          placeholders=True)
+                                          placeholders=True, ledger=self._ledger)
         for anchor, index in anchor_pages(part.pages, start).items():
             self.first_pages.setdefault(anchor, index)
         self.pages.extend(part.pages)
 
-    def finish(self, frames: list[LaidOut]):
+    def finish(self, frames: list[Future[LaidOut]]):
         """The joined PDF (open; the caller saves it; its table headers have their
-        scopes) with the frame's running header and footer drawn over every page, and
-        each anchor's page index."""
+        scopes), each anchor's page index, and a function that draws the frame's
+        running header and footer over every page once its ``frames`` are laid out.
+
+        The frame is drawn last: the caller finishes the structure tree while the
+        workers lay the frame out (the two touch different parts of the file).
+        """
+        if self.pdf is None:
+            raise CannotSplit("the paper has no parts")
+        self._ledger.write(self.pdf)
+        _outline(self.pdf, self.pages)
+        return self.pdf, self.first_pages, lambda pdf: self._draw_frames(
+            pdf, [frame.result() for frame in frames])
+
+    def _draw_frames(self, pdf, frames: list[LaidOut]) -> None:
         import pikepdf  # see add(): imported when parts are joined
 
         from reportgen.pdf.graft import draw_over
 
         frame_pages = [page for frame in frames for page in frame.pages]
-        if self.pdf is None or len(frame_pages) != len(self.pages) or any(
+        if len(frame_pages) != len(self.pages) or any(
                 abs(a.size[0] - b.size[0]) > 0.5 or abs(a.size[1] - b.size[1]) > 0.5
                 for a, b in zip(frame_pages, self.pages, strict=True)):
             raise CannotSplit("the frame's pages do not match the parts' pages")
@@ -270,10 +284,8 @@ class _Joiner:
         for frame in frames:
             with pikepdf.open(io.BytesIO(frame.pdf)) as source:
                 for page in source.pages:
-                    draw_over(self.pdf, index, page)
+                    draw_over(pdf, index, page)
                     index += 1
-        _outline(self.pdf, self.pages)
-        return self.pdf, self.first_pages
 
 
 def _document_as_part(pdf) -> dict:
@@ -357,8 +369,10 @@ def lay_out_in_parts(split: SplitPaper, *, pool: LayoutPool, roots: list[Path], 
                      on_part: Callable[[int, int], None] | None = None):
     """Lay out ``split``'s parts in ``pool``'s processes, then the frame; join them.
 
-    Returns an open pikepdf.Pdf (the caller finishes and saves it) and each anchor's
-    page index. The parts are laid out in order, and grafted in order as they come.
+    Returns an open pikepdf.Pdf (the caller finishes and saves it), each anchor's page
+    index, and the function that draws the frame over the pages (it waits for the
+    frame's layout; see :meth:`_Joiner.finish`). The parts are laid out in order, and
+    grafted in order as they come.
 
     A part with links in it may quote page numbers ("Page 19"), so it is laid out
     knowing its first page number, which depends on the parts before it. Once the last
@@ -407,8 +421,7 @@ def lay_out_in_parts(split: SplitPaper, *, pool: LayoutPool, roots: list[Path], 
         pieces = [pool.submit(Job(frame_html(split, facts[low:high], low + 1, len(facts)),
                                   names, epoch, debug, options=()))
                   for low, high in _frame_pieces(len(facts))]
-        frames = [piece.result() for piece in pieces]
-        return joiner.finish(frames)
+        return joiner.finish(pieces)
     except BaseException:
         if joiner.pdf is not None:
             joiner.pdf.close()

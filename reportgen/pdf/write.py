@@ -55,8 +55,14 @@ def write_pdf(html: str, *, roots: list[Path],
         laid_out = _lay_out_in_pool(html, pool, roots=roots, epoch=epoch, debug=debug,
                                     on_part=on_part)
         if laid_out is not None:
-            pdf, first_pages, scoped = laid_out
-            return finish(pdf, appended, first_pages, APPENDED_MARGINS_MM, scoped=scoped)
+            pdf, first_pages, draw_frame = laid_out
+            try:
+                return finish(pdf, appended, first_pages, APPENDED_MARGINS_MM,
+                              scoped=draw_frame is not None, overlay=draw_frame)
+            except CannotSplit:  # the frame did not fit the parts: laid out whole
+                whole = pool.submit(Job(html, tuple(map(str, roots)), epoch, debug)).result()
+                return finish(io.BytesIO(whole.pdf), appended, anchor_pages(whole.pages),
+                              APPENDED_MARGINS_MM)
 
     import weasyprint
 
@@ -80,18 +86,18 @@ def write_pdf(html: str, *, roots: list[Path],
 
 def _lay_out_in_pool(html: str, pool: LayoutPool, *, roots: list[Path], epoch: str,
                      debug: bool, on_part: Callable[[int, int], None] | None = None):
-    """The PDF (bytes or open pikepdf.Pdf), each anchor's page index, and whether its
-    table headers have their scopes yet, laid out in ``pool``; None if the pool is
-    broken (a worker died), to lay out here instead."""
+    """The PDF (bytes or open pikepdf.Pdf), each anchor's page index, and, for a paper
+    laid out in parts (whose table headers have their scopes already), the function
+    that draws its frame over the pages; None if the pool is broken (a worker died),
+    to lay out here instead."""
     from concurrent.futures.process import BrokenProcessPool
 
     try:
         try:
-            joined, first_pages = lay_out_in_parts(split_html(html), pool=pool, roots=roots,
-                                                   epoch=epoch, debug=debug, on_part=on_part)
-            return joined, first_pages, True
+            return lay_out_in_parts(split_html(html), pool=pool, roots=roots, epoch=epoch,
+                                    debug=debug, on_part=on_part)
         except CannotSplit:
             whole = pool.submit(Job(html, tuple(map(str, roots)), epoch, debug)).result()
     except BrokenProcessPool:
         return None
-    return io.BytesIO(whole.pdf), anchor_pages(whole.pages), False
+    return io.BytesIO(whole.pdf), anchor_pages(whole.pages), None
