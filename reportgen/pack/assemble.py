@@ -16,6 +16,7 @@ from reportgen.pdf.finish import add_header_scopes, finish_structure
 from reportgen.pdf.graft import graft_outline, replace_with_tagged_pages
 from reportgen.pdf.place import content_box, page_texts, place_external_page
 from reportgen.pdf.share import share_identical_resources
+from reportgen.pdf.tables import join_tables, rewrite_headers
 from reportgen.pdf.structure import kids_of, merge_duplicate_links, subtree_pages, walk_elements
 from reportgen.safeio import slugify
 
@@ -116,8 +117,12 @@ def assemble(frame_pdf: bytes, front_pages: int, entries: list[FrameEntry],
         if not entry.divider:
             starts.setdefault(entry.item.number, index)
     with pikepdf.open(io.BytesIO(frame_pdf)) as pdf:
-        # The frame's tables (the agenda); each paper's got their scopes when it was made.
+        # The frame's tables (the agenda) are finished now, on the frame alone; each
+        # paper's were when it was built. A table never runs on from one item into the
+        # next, and the pack's whole tree (tens of thousands of elements) is not
+        # walked again for them.
         add_header_scopes(pdf)
+        rewrite_headers(pdf, join_tables(pdf))
         for index in range(front_pages):  # one link per agenda row, not one per box
             merge_duplicate_links(pdf, pdf.pages[index])
         sources = {}
@@ -160,7 +165,7 @@ def assemble(frame_pdf: bytes, front_pages: int, entries: list[FrameEntry],
         labels = page_labels(pdf, front_pages, entries, first_number)
         names = {f"item-{slugify(number, 'x')}".encode():
                  f"Item {number}: {by_number[number].item.title}" for number in item_first}
-        finish_structure(pdf, names, labels)
+        finish_structure(pdf, names, labels, tables_done=True)
         with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
             meta["pdf:Keywords"] = PACK_KEYWORD
         # Each paper, and each page drawn in, brought its own copy of its fonts.

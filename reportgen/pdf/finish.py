@@ -123,11 +123,14 @@ def describe_links(pdf: pikepdf.Pdf, names: dict[bytes, str] | None = None,
 
 
 def finish_structure(pdf: pikepdf.Pdf, names: dict[bytes, str] | None = None,
-                     labels: list[str] | None = None) -> None:
+                     labels: list[str] | None = None, tables_done: bool = False) -> None:
     """What a screen reader needs beyond WeasyPrint's tags: one /Table per logical
     table with /Headers from its real grid, untagged running headers and footers made
-    artifacts, an IDTree, and links that say where they go."""
-    rewrite_headers(pdf, join_tables(pdf))
+    artifacts, an IDTree, and links that say where they go. ``tables_done``: every
+    table is finished already (a pack: its frame's before the papers went in, and
+    each paper's in its own build)."""
+    if not tables_done:
+        rewrite_headers(pdf, join_tables(pdf))
     artifact_unreachable(pdf)
     rebuild_id_tree(pdf)
     describe_links(pdf, names, labels)
