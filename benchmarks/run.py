@@ -528,6 +528,13 @@ def prepare_pack_warm(ctx: Context) -> list[str]:
     return pack_command(ctx, ctx.out("pack"))
 
 
+def prepare_pack_paper_alone(ctx: Context) -> list[str]:
+    """The paper that pack-warm-one-changed lays out again, built on its own: what a
+    pack rebuilt after one change should cost about (issue 18: at most 1.2×)."""
+    pack_folder(ctx)
+    return [REPORTGEN, "build", str(ctx.pack_books[0]), "-o", str(ctx.out("pack-paper-alone"))]
+
+
 # -- the list ------------------------------------------------------------------------------
 
 
@@ -637,6 +644,11 @@ def cases() -> list[Case]:
             "the pack again after one cell of one paper changed",
             prepare_pack_warm,
             setup=change_one_paper,
+        ),
+        Case(
+            "pack-paper-alone",
+            "reportgen build of the paper that pack-warm-one-changed changes, on its own",
+            prepare_pack_paper_alone,
         ),
         Case(
             "pack-warm-unchanged",
@@ -918,6 +930,11 @@ def derive(found: dict[str, Case], mode: str) -> list[dict]:
     for name in ("pack-warm-one-changed", "pack-warm-unchanged"):
         if cold and med(name):
             add(f"{name} / pack-cold", med(name) / cold, "×")
+    changed, alone = med("pack-warm-one-changed"), med("pack-paper-alone")
+    if changed and alone:
+        add("pack rebuilt after one paper changed / that paper built alone", changed / alone,
+            "×", "≤ 1.2×", changed / alone <= 1.2,
+            spread("pack-warm-one-changed", "pack-paper-alone"))
     sizes = found["pack-cold"].notes if cold else {}
     if sizes.get("pack_kb") and sizes.get("inputs_kb"):
         ratio = sizes["pack_kb"] / sizes["inputs_kb"]
