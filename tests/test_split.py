@@ -163,3 +163,42 @@ def test_a_link_across_parts_keeps_the_paper_in_one_piece():
 def test_html_without_part_breaks_is_not_split():
     with pytest.raises(CannotSplit):
         split_html(SMALL.replace(" data-part-break", ""))
+
+
+def test_joining_with_a_ledger_writes_what_joining_part_by_part_wrote(tmp_path):
+    """The ParentTree, element IDs and named destinations kept in memory while the parts
+    are joined (graft.Ledger, written once at the end) make the same file as reading
+    and rewriting them after every part did: the join got cheaper, not different."""
+    import io
+
+    from reportgen.pdf.graft import Ledger, replace_with_tagged_pages
+    from reportgen.pdf.pool import Job, lay_out
+    from reportgen.pdf.split import _document_as_part
+
+    workbook = long_tracker(tmp_path / "long.xlsx", 240)
+    paper = render_paper_pdf(workbook, jobs=1)
+    parts = split_html(paper.html).parts
+    assert len(parts) >= 4
+    laid_out = [lay_out(Job(part, tuple(map(str, paper.roots)), "0")) for part in parts]
+
+    def joined(with_ledger: bool) -> bytes:
+        with pikepdf.open(io.BytesIO(laid_out[0].pdf)) as target:
+            grafted = _document_as_part(target)
+            ledger = Ledger(target) if with_ledger else None
+            for part in laid_out[1:]:
+                start = len(target.pages)
+                with pikepdf.open(io.BytesIO(part.pdf)) as source:
+                    for _ in source.pages:
+                        target.add_blank_page()
+                    replace_with_tagged_pages(target, start, source, grafted,
+                                              placeholders=True, ledger=ledger)
+            if ledger is not None:
+                ledger.write(target)
+            tree = target.Root.StructTreeRoot
+            assert len(tree.IDTree.Names) > 100 and len(tree.ParentTree.Nums) > 20
+            assert len(target.Root.Names.Dests.Names) > 10
+            out = io.BytesIO()
+            target.save(out, deterministic_id=True)
+            return out.getvalue()
+
+    assert joined(with_ledger=True) == joined(with_ledger=False)

@@ -16,8 +16,8 @@ from reportgen.pdf.finish import add_header_scopes, finish_structure
 from reportgen.pdf.graft import graft_outline, replace_with_tagged_pages
 from reportgen.pdf.place import content_box, page_texts, place_external_page
 from reportgen.pdf.share import share_identical_resources
-from reportgen.pdf.tables import join_tables, rewrite_headers
 from reportgen.pdf.structure import kids_of, merge_duplicate_links, subtree_pages, walk_elements
+from reportgen.pdf.tables import join_tables, rewrite_headers
 from reportgen.safeio import slugify
 
 #: Content box of frame pages (top, right, bottom, left, mm): external PDFs go inside.
