@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 
 import pikepdf
-from pikepdf import Array, Dictionary, Name
+from pikepdf import Name
 
 from reportgen.analysis.appended import AppendedDocument
 from reportgen.errors import RenderError
@@ -28,37 +28,8 @@ from reportgen.pdf.structure import (
     link_target,
     named_destinations,
     rebuild_id_tree,
-    walk_elements,
 )
-from reportgen.pdf.tables import join_tables, rewrite_headers
-
-
-def add_header_scopes(pdf: pikepdf.Pdf) -> int:
-    """Give every /TH a /Scope; returns how many were set."""
-    tree = pdf.Root.get("/StructTreeRoot")
-    if tree is None:
-        return 0
-    count = 0
-    for element, ancestors in walk_elements(tree):
-        if element.get("/S") != Name.TH:
-            continue
-        in_head = any(a.get("/S") == Name.THead for a in ancestors)
-        scope = Name.Column if in_head else Name.Row
-        attributes = element.get("/A")
-        table_attributes = None
-        if isinstance(attributes, pikepdf.Dictionary):
-            table_attributes = attributes
-        elif isinstance(attributes, pikepdf.Array):
-            table_attributes = next((a for a in attributes if isinstance(a, pikepdf.Dictionary)
-                                     and a.get("/O") == Name.Table), None)
-        if table_attributes is None or table_attributes.get("/O") != Name.Table:
-            table_attributes = Dictionary(O=Name.Table)
-            element.A = (Array([attributes, table_attributes]) if attributes is not None
-                         else table_attributes)
-        if "/Scope" not in table_attributes:
-            table_attributes.Scope = scope
-            count += 1
-    return count
+from reportgen.pdf.tables import add_header_scopes, join_tables, rewrite_headers
 
 
 def draw_appended(pdf: pikepdf.Pdf, document: AppendedDocument, start: int,
@@ -185,8 +156,10 @@ def finish(data: io.BytesIO | pikepdf.Pdf, appended: list[AppendedDocument],
                 raise RenderError(f"the template has no frame for appendix {document.number};"
                                   " keep partials/appended.html in custom templates")
             draw_appended(pdf, document, start, margins_mm)
+        # A paper joined from parts (``overlay``) had its tables finished part by part.
         finish_structure(pdf, {document.anchor.encode(): f"Appendix {document.number}: "
-                               f"{document.title}" for document in appended})
+                               f"{document.title}" for document in appended},
+                         tables_done=overlay is not None)
         if also_ua:
             declare_ua(pdf)
         if overlay is not None:

@@ -229,18 +229,31 @@ class _Joiner:
         self.first_pages: dict[str, int] = {}
         self._grafted: dict = {}
         self._ledger = None  # the joined PDF's ParentTree, IDs and destinations
+        self._parts: list = []  # each part's structure elements and table edges
 
     def add(self, part: LaidOut) -> None:
         # pikepdf and the modules built on it are imported when the first part is
         # joined, not at start-up: a build's workers should start without waiting.
         import pikepdf
 
-        from reportgen.pdf.finish import add_header_scopes
         from reportgen.pdf.graft import Ledger, replace_with_tagged_pages
+        from reportgen.pdf.tables import (
+            add_header_scopes,
+            join_tables,
+            rewrite_headers,
+            tables_and_edges,
+        )
 
         start = len(self.pages)
         source = pikepdf.open(io.BytesIO(part.pdf))
-        add_header_scopes(source)  # here, part by part, not over the whole paper at the end
+        # The part's tables are finished here, part by part while the workers lay out the
+        # rest, not over the whole paper at the end (where they were most of a long
+        # tracker's last seconds, one CPU idle); tables that run on into the next part
+        # are joined across the break in finish().
+        add_header_scopes(source)
+        groups, edges = tables_and_edges(source)
+        rewrite_headers(source, join_tables(source, groups))
+        before = set(self._grafted)
         if self.pdf is None:
             self.pdf = source
             self._grafted.update(_document_as_part(source))
@@ -251,6 +264,8 @@ class _Joiner:
                     self.pdf.add_blank_page()  # stand-ins, replaced by the part's pages
                 replace_with_tagged_pages(self.pdf, start, source, self._grafted,
                                           placeholders=True, ledger=self._ledger)
+        self._parts.append(([self.pdf.get_object(key) for key in self._grafted
+                             if key not in before], edges))
         for anchor, index in anchor_pages(part.pages, start).items():
             self.first_pages.setdefault(anchor, index)
         self.pages.extend(part.pages)
@@ -265,7 +280,10 @@ class _Joiner:
         """
         if self.pdf is None:
             raise CannotSplit("the paper has no parts")
+        from reportgen.pdf.tables import join_continued_tables  # see add()
+
         self._ledger.write(self.pdf)
+        join_continued_tables(self.pdf, self._parts)
         _outline(self.pdf, self.pages)
         return self.pdf, self.first_pages, lambda pdf: self._draw_frames(
             pdf, [frame.result() for frame in frames])

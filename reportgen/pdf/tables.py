@@ -12,7 +12,10 @@ would have without spans). This module sees the tables as they were meant:
   spanned counted);
 - :func:`expected_headers`: the header cells each data cell belongs under;
 - :func:`join_tables`: each logical table made one /Table, the repeated header rows
-  turned into artifacts; :func:`rewrite_headers`: /Headers written from the grid.
+  turned into artifacts; :func:`rewrite_headers`: /Headers written from the grid;
+- :func:`tables_and_edges` and :func:`join_continued_tables`: a paper joined from parts
+  has these done to each part as it comes in, and then only the tables a part break
+  cut open are joined across the breaks.
 
 :mod:`reportgen.pdf.check` uses the same functions to report what is wrong.
 """
@@ -212,9 +215,27 @@ def _head_shape(table: pikepdf.Dictionary) -> list[list[tuple[int, int]]]:
 
 def logical_tables(pdf: pikepdf.Pdf) -> list[list[pikepdf.Dictionary]]:
     """The outermost /Table elements in reading order, grouped into logical tables."""
+    return _grouped(pdf)[0]
+
+
+def tables_and_edges(pdf: pikepdf.Pdf) -> tuple[list[list[pikepdf.Dictionary]],
+                                                 tuple[bool, bool]]:
+    """:func:`logical_tables`, and whether the document's first tagged content lies in
+    its first table and its last in its last: where a table cut open by a part break
+    goes on from one part into the next (see :func:`join_continued_tables`)."""
+    groups, first, last = _grouped(pdf)
+    if not groups:
+        return groups, (False, False)
+    end = len(pdf.pages) - 1
+    return groups, (first.get(0) == groups[0][0].objgen,
+                    last.get(end) == groups[-1][-1].objgen)
+
+
+def _grouped(pdf: pikepdf.Pdf):
+    """The logical tables, and each page's first and last content owner."""
     tree = pdf.Root.get("/StructTreeRoot")
     if not isinstance(tree, pikepdf.Dictionary):
-        return []
+        return [], {}, {}
     tables = []
     for element, ancestors in walk_elements(tree):
         if element.get("/S") == Name.Table and not any(
@@ -242,7 +263,7 @@ def logical_tables(pdf: pikepdf.Pdf) -> list[list[pikepdf.Dictionary]]:
                 groups[-1].append(table)
                 continue
         groups.append([table])
-    return groups
+    return groups, first, last
 
 
 def _remove_from_parent(element: pikepdf.Dictionary) -> None:
@@ -276,14 +297,16 @@ def _marked_content(node, page: ObjGen | None, found: dict[ObjGen, set[int]],
                 found.setdefault(where, set()).add(int(kid.MCID))
 
 
-def join_tables(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
+def join_tables(pdf: pikepdf.Pdf, groups: list[list[pikepdf.Dictionary]] | None = None
+                ) -> list[pikepdf.Dictionary]:
     """Make each logical table one /Table; returns the tables, in reading order.
 
     A continuation's header rows (WeasyPrint repeats ``<thead>`` on every page) become
-    artifacts; its other rows move into the first /Table, in order.
+    artifacts; its other rows move into the first /Table, in order. ``groups``: the
+    logical tables, if found already.
     """
     artifacts: dict[ObjGen, set[int]] = {}
-    groups = logical_tables(pdf)
+    groups = logical_tables(pdf) if groups is None else groups
     for group in groups:
         head = group[0]
         for table in group[1:]:
@@ -344,3 +367,113 @@ def rewrite_headers(pdf: pikepdf.Pdf,
                 del attributes.Headers
             changed += 1
     return changed
+
+
+def add_header_scopes(pdf: pikepdf.Pdf) -> int:
+    """Give every /TH a /Scope; returns how many were set."""
+    tree = pdf.Root.get("/StructTreeRoot")
+    if tree is None:
+        return 0
+    count = 0
+    for element, ancestors in walk_elements(tree):
+        if element.get("/S") != Name.TH:
+            continue
+        in_head = any(a.get("/S") == Name.THead for a in ancestors)
+        scope = Name.Column if in_head else Name.Row
+        attributes = element.get("/A")
+        table_attributes = None
+        if isinstance(attributes, pikepdf.Dictionary):
+            table_attributes = attributes
+        elif isinstance(attributes, pikepdf.Array):
+            table_attributes = next((a for a in attributes if isinstance(a, pikepdf.Dictionary)
+                                     and a.get("/O") == Name.Table), None)
+        if table_attributes is None or table_attributes.get("/O") != Name.Table:
+            table_attributes = Dictionary(O=Name.Table)
+            element.A = (Array([attributes, table_attributes]) if attributes is not None
+                         else table_attributes)
+        if "/Scope" not in table_attributes:
+            table_attributes.Scope = scope
+            count += 1
+    return count
+
+
+def _end_table(element: pikepdf.Dictionary, last: bool) -> pikepdf.Dictionary | None:
+    """The first (or last) outermost /Table under ``element`` in reading order, found
+    without walking the rest of it."""
+    stack = [element]
+    while stack:
+        node = stack.pop()
+        if node is not element and node.get("/S") == Name.Table:
+            return node
+        kids = [kid for kid in kids_of(node) if is_element(kid)]
+        stack.extend(kids if last else reversed(kids))
+    return None
+
+
+def _header_ids(table: pikepdf.Dictionary) -> list[bytes | None]:
+    return [bytes(cell.ID) if isinstance(cell.get("/ID"), pikepdf.String) else None
+            for row, section in table_rows(table) if section == Name.THead
+            for cell in kids_of(row) if is_element(cell) and cell.get("/S") in _CELLS]
+
+
+def join_continued_tables(pdf: pikepdf.Pdf,
+                          parts: list[tuple[list[pikepdf.Dictionary], tuple[bool, bool]]]
+                          ) -> int:
+    """Join each table a part break cut open to the table it continues, in a paper
+    joined from parts whose own tables were finished one part at a time; returns how
+    many were joined.
+
+    ``parts``: each part's structure elements in the joined paper, in order, with its
+    :func:`tables_and_edges` edges. A part whose first content is its first table continues the
+    table the part before it ended in, if their header rows have the same shape (the
+    cut repeats the header), as :func:`logical_tables` would find: the continuation's
+    rows move into that table, its repeated header row becomes an artifact, and its
+    cells' /Headers name the first table's header cells in the same places (what
+    :func:`rewrite_headers` would write from the joined grid).
+    """
+    artifacts: dict[ObjGen, set[int]] = {}
+    joined = 0
+    open_table: pikepdf.Dictionary | None = None  # the table the part before ended in
+
+    def last_table(elements):
+        return next((t for e in reversed(elements) if (t := _end_table(e, last=True))
+                     is not None), None)
+
+    for elements, (opens, ends) in parts:
+        first = next((t for e in elements if (t := _end_table(e, last=False)) is not None),
+                     None)
+        continues = (open_table is not None and opens and first is not None
+                     and bool(_head_shape(first))
+                     and _head_shape(first) == _head_shape(open_table))
+        if not continues:
+            open_table = last_table(elements) if ends else None
+            continue
+        ids = dict(zip(_header_ids(first), _header_ids(open_table), strict=True))
+        moved = []
+        for kid in kids_of(first):
+            if is_element(kid) and kid.get("/S") == Name.THead:
+                _marked_content(kid, own_page(first, None), artifacts)
+                continue
+            moved.append(kid)
+            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                kid.P = open_table
+        for row, _ in table_rows(Dictionary(K=Array(moved))):
+            for cell in kids_of(row):
+                headers = table_attribute(cell, "/Headers") if is_element(cell) else None
+                if isinstance(headers, pikepdf.Array):
+                    _table_attributes(cell).Headers = Array([
+                        String(ids[bytes(h)]) if isinstance(h, pikepdf.String)
+                        and ids.get(bytes(h)) is not None else h for h in headers])
+        open_table.K = Array([*kids_of(open_table), *moved])
+        first.K = Array()
+        _remove_from_parent(first)
+        joined += 1
+        # The part may hold other tables after the one it continued.
+        after = last_table(elements)
+        if after is not None:
+            open_table = after if ends else None
+        elif not ends:
+            open_table = None
+    if artifacts:
+        artifact_mcids(pdf, artifacts)
+    return joined
