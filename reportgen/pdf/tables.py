@@ -297,6 +297,25 @@ def _marked_content(node, page: ObjGen | None, found: dict[ObjGen, set[int]],
                 found.setdefault(where, set()).add(int(kid.MCID))
 
 
+def _move_rows(table: pikepdf.Dictionary, head: pikepdf.Dictionary,
+               artifacts: dict[ObjGen, set[int]]) -> list:
+    """Move a continuation ``table``'s rows into ``head`` and take the emptied table
+    out; its repeated header rows' content is noted in ``artifacts``. Returns the kids
+    moved."""
+    moved = []
+    for kid in kids_of(table):
+        if is_element(kid) and kid.get("/S") == Name.THead:
+            _marked_content(kid, own_page(table, None), artifacts)
+            continue
+        moved.append(kid)
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            kid.P = head
+    head.K = Array([*kids_of(head), *moved])
+    table.K = Array()
+    _remove_from_parent(table)
+    return moved
+
+
 def join_tables(pdf: pikepdf.Pdf, groups: list[list[pikepdf.Dictionary]] | None = None
                 ) -> list[pikepdf.Dictionary]:
     """Make each logical table one /Table; returns the tables, in reading order.
@@ -310,17 +329,7 @@ def join_tables(pdf: pikepdf.Pdf, groups: list[list[pikepdf.Dictionary]] | None 
     for group in groups:
         head = group[0]
         for table in group[1:]:
-            kids = []
-            for kid in kids_of(table):
-                if is_element(kid) and kid.get("/S") == Name.THead:
-                    _marked_content(kid, own_page(table, None), artifacts)
-                    continue
-                kids.append(kid)
-                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
-                    kid.P = head
-            head.K = Array([*kids_of(head), *kids])
-            table.K = Array()
-            _remove_from_parent(table)
+            _move_rows(table, head, artifacts)
     if artifacts:
         artifact_mcids(pdf, artifacts)
     return [group[0] for group in groups]
@@ -449,14 +458,7 @@ def join_continued_tables(pdf: pikepdf.Pdf,
             open_table = last_table(elements) if ends else None
             continue
         ids = dict(zip(_header_ids(first), _header_ids(open_table), strict=True))
-        moved = []
-        for kid in kids_of(first):
-            if is_element(kid) and kid.get("/S") == Name.THead:
-                _marked_content(kid, own_page(first, None), artifacts)
-                continue
-            moved.append(kid)
-            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
-                kid.P = open_table
+        moved = _move_rows(first, open_table, artifacts)
         for row, _ in table_rows(Dictionary(K=Array(moved))):
             for cell in kids_of(row):
                 headers = table_attribute(cell, "/Headers") if is_element(cell) else None
@@ -464,9 +466,6 @@ def join_continued_tables(pdf: pikepdf.Pdf,
                     _table_attributes(cell).Headers = Array([
                         String(ids[bytes(h)]) if isinstance(h, pikepdf.String)
                         and ids.get(bytes(h)) is not None else h for h in headers])
-        open_table.K = Array([*kids_of(open_table), *moved])
-        first.K = Array()
-        _remove_from_parent(first)
         joined += 1
         # The part may hold other tables after the one it continued.
         after = last_table(elements)
